@@ -1,0 +1,38 @@
+"""The one place that talks to the ``entrypoints`` package."""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import Any
+
+import entrypoints
+
+GROUP = "corefill"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One ``corefill`` entry point: a plugin module and the distribution shipping it."""
+
+    name: str
+    module: str
+    distribution: str
+    version: str
+
+    def load(self) -> Any:
+        return importlib.import_module(self.module)
+
+
+def discover(path: list[str] | None = None) -> list[Entry]:
+    """Every ``corefill`` entry point on ``path`` (default ``sys.path``), first one per name."""
+    found: dict[str, Entry] = {}
+    for ep in entrypoints.get_group_all(GROUP, path=path):
+        distro = ep.distro
+        entry = Entry(
+            name=ep.name,
+            module=ep.module_name,
+            distribution=getattr(distro, "name", "?") or "?",
+            version=getattr(distro, "version", "?") or "?",
+        )
+        found.setdefault(entry.name, entry)
+    return list(found.values())

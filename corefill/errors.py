@@ -1,0 +1,29 @@
+"""Errors the CLI turns into one-line messages (exit code 2, no traceback)."""
+
+
+class CorefillError(Exception):
+    """Base class: a user-facing problem with a one-line message."""
+
+
+class RecipeError(CorefillError):
+    """A recipe is malformed: carries the file and dotted field."""
+
+
+class RegistryError(CorefillError, LookupError):
+    """Unknown component name or kind."""
+
+
+class DuplicateComponentError(CorefillError):
+    """A component name registered twice."""
+
+
+class PluginError(CorefillError):
+    """A plugin failed to import or register."""
+
+
+class DataError(CorefillError):
+    """A dataset root is missing, empty, or a split ended up empty."""
+
+
+class CheckpointError(CorefillError):
+    """A checkpoint is missing, unreadable, or does not match the recipe."""

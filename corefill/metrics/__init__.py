@@ -1,0 +1,3 @@
+"""Built-in metrics. Imports nothing: the table maps name -> (target, params) import paths."""
+
+COMPONENTS: dict[str, tuple[str, str]] = {}
