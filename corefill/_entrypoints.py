@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import importlib
+import importlib.metadata
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +24,17 @@ class Entry:
         return importlib.import_module(self.module)
 
 
+def _version(distro: Any) -> str:
+    # Editable installs leave the version out of what `entrypoints` reads.
+    version = getattr(distro, "version", None)
+    if not version and getattr(distro, "name", None):
+        try:
+            version = importlib.metadata.version(distro.name)
+        except importlib.metadata.PackageNotFoundError:
+            version = None
+    return version or "?"
+
+
 def discover(path: list[str] | None = None) -> list[Entry]:
     """Every ``corefill`` entry point on ``path`` (default ``sys.path``), first one per name."""
     found: dict[str, Entry] = {}
@@ -32,7 +44,7 @@ def discover(path: list[str] | None = None) -> list[Entry]:
             name=ep.name,
             module=ep.module_name,
             distribution=getattr(distro, "name", "?") or "?",
-            version=getattr(distro, "version", "?") or "?",
+            version=_version(distro),
         )
         found.setdefault(entry.name, entry)
     return list(found.values())
