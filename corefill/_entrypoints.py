@@ -24,27 +24,24 @@ class Entry:
         return importlib.import_module(self.module)
 
 
-def _version(distro: Any) -> str:
-    # Editable installs leave the version out of what `entrypoints` reads.
+def _name_and_version(distro: Any) -> tuple[str, str]:
+    # `entrypoints` reads names from folder names (normalised) and no version for
+    # editable installs; the package metadata has the real ones.
+    name = getattr(distro, "name", None) or "?"
     version = getattr(distro, "version", None)
-    if not version and getattr(distro, "name", None):
-        try:
-            version = importlib.metadata.version(distro.name)
-        except importlib.metadata.PackageNotFoundError:
-            version = None
-    return version or "?"
+    try:
+        metadata = importlib.metadata.distribution(name)
+        name, version = metadata.metadata["Name"] or name, metadata.version or version
+    except (importlib.metadata.PackageNotFoundError, ValueError):
+        pass
+    return name, version or "?"
 
 
 def discover(path: list[str] | None = None) -> list[Entry]:
     """Every ``corefill`` entry point on ``path`` (default ``sys.path``), first one per name."""
     found: dict[str, Entry] = {}
     for ep in entrypoints.get_group_all(GROUP, path=path):
-        distro = ep.distro
-        entry = Entry(
-            name=ep.name,
-            module=ep.module_name,
-            distribution=getattr(distro, "name", "?") or "?",
-            version=_version(distro),
-        )
+        distribution, version = _name_and_version(ep.distro)
+        entry = Entry(ep.name, ep.module_name, distribution, version)
         found.setdefault(entry.name, entry)
     return list(found.values())

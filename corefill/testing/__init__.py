@@ -1,0 +1,61 @@
+"""Conformance kit for plugin authors (like scikit-learn's ``check_estimator``).
+
+In a plugin's tests::
+
+    from corefill.testing import check_component
+
+    def test_my_generator_conforms():
+        check_component("generator", "my-unet", {"ngf": 8},
+                        input_channels=2, target_channels=1, size=32)
+
+``check_component`` resolves the name through the installed plugins, validates the
+params, builds the component and runs the check for its kind. The per-kind checks
+(``check_generator`` …) take an already-built object (or, for networks, a factory).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from .checks import (
+    check_dataset,
+    check_discriminator,
+    check_generator,
+    check_loss,
+    check_masker,
+    check_metric,
+)
+
+__all__ = [
+    "check_component",
+    "check_dataset",
+    "check_discriminator",
+    "check_generator",
+    "check_loss",
+    "check_masker",
+    "check_metric",
+]
+
+_CHECKS = {
+    "masker": check_masker,
+    "loss": check_loss,
+    "metric": check_metric,
+}
+
+
+def check_component(kind: str, name: str, params: dict[str, Any] | None = None,
+                    *, registries=None, split: str = "train", **check_options: Any) -> None:
+    """Build registered component ``kind``/``name`` with ``params`` and check it."""
+    from ..plugins import registries as installed
+    from ..registry import build
+
+    spec = (registries or installed()).get(kind, name)
+    if kind in ("generator", "discriminator"):
+        def factory():
+            return build(spec, params)
+        check = check_generator if kind == "generator" else check_discriminator
+        check(factory, **check_options)
+    elif kind == "dataset":
+        check_dataset(build(spec, params, split=split), **check_options)
+    else:
+        _CHECKS[kind](build(spec, params), **check_options)
+
