@@ -120,6 +120,8 @@ def _check_one_step(module, objective) -> None:
     optimiser = torch.optim.Adam(params, lr=1e-2)
     optimiser.zero_grad(set_to_none=True)
     loss = objective(module)
+    if not loss.requires_grad:
+        _fail(type(module).__name__, "one optimisation step changed no parameter (output is detached)")
     loss.backward()
     optimiser.step()
     if not torch.isfinite(loss):
@@ -153,6 +155,8 @@ def _check_scalar(what: str, value, wrt: torch.Tensor) -> None:
         _fail(what, "must return a scalar tensor")
     if not torch.isfinite(value):
         _fail(what, "returned a non-finite value")
+    if not value.requires_grad:
+        _fail(what, "must be differentiable (the result is detached from the input)")
     (grad,) = torch.autograd.grad(value, wrt, allow_unused=True)
     if grad is None or not torch.any(grad != 0):
         _fail(what, "must be differentiable (no gradient reached the input)")
