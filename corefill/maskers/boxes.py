@@ -1,0 +1,71 @@
+"""Rectangular maskers: a centred box (seeds 001/002) and randomly placed boxes."""
+from __future__ import annotations
+
+from typing import Optional, Union
+
+import numpy as np
+import torch
+
+from ..errors import DataError
+
+
+def _box_sides(size: Union[int, tuple[int, int]]) -> tuple[int, int]:
+    return (size, size) if isinstance(size, int) else (int(size[0]), int(size[1]))
+
+
+class CenterMasker:
+    """A centred rectangle: ``size`` pixels, or ``fraction`` of each side when size is None."""
+
+    def __init__(self, *, size: Optional[Union[int, tuple[int, int]]] = None, fraction: float = 0.5):
+        self.size = size
+        self.fraction = fraction
+
+    def hole_size(self, height: int, width: int) -> tuple[int, int]:
+        if self.size is None:
+            return max(1, round(height * self.fraction)), max(1, round(width * self.fraction))
+        box_h, box_w = _box_sides(self.size)
+        if box_h > height or box_w > width:
+            raise DataError(
+                f"center masker: hole {box_h}x{box_w} does not fit in a {height}x{width} image"
+            )
+        return box_h, box_w
+
+    def __call__(self, height: int, width: int, *, rng: np.random.Generator,
+                 name: Optional[str] = None) -> torch.Tensor:
+        box_h, box_w = self.hole_size(height, width)
+        top, left = (height - box_h) // 2, (width - box_w) // 2
+        mask = torch.zeros(1, height, width, dtype=torch.float32)
+        mask[:, top:top + box_h, left:left + box_w] = 1.0
+        return mask
+
+
+class RandomBoxMasker:
+    """``count`` boxes, sides uniform in [min_fraction, max_fraction] of the image side."""
+
+    def __init__(self, *, min_fraction: float = 0.1, max_fraction: float = 0.5, count: int = 1):
+        self.min_fraction = min_fraction
+        self.max_fraction = max_fraction
+        self.count = count
+
+    def _side(self, length: int, rng: np.random.Generator) -> int:
+        low = max(1, round(self.min_fraction * length))
+        high = max(low, round(self.max_fraction * length))
+        return int(rng.integers(low, high + 1))
+
+    def __call__(self, height: int, width: int, *, rng: np.random.Generator,
+                 name: Optional[str] = None) -> torch.Tensor:
+        mask = torch.zeros(1, height, width, dtype=torch.float32)
+        for _ in range(self.count):
+            box_h, box_w = self._side(height, rng), self._side(width, rng)
+            top = int(rng.integers(0, height - box_h + 1))
+            left = int(rng.integers(0, width - box_w + 1))
+            mask[:, top:top + box_h, left:left + box_w] = 1.0
+        return mask
+
+
+class FullMasker:
+    """Image-to-image translation: the whole image is generated, so the mask is all ones."""
+
+    def __call__(self, height: int, width: int, *, rng: np.random.Generator,
+                 name: Optional[str] = None) -> torch.Tensor:
+        return torch.ones(1, height, width, dtype=torch.float32)
