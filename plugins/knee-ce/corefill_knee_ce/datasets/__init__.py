@@ -1,0 +1,1 @@
+"""Knee-CE datasets. Imports nothing heavy."""

@@ -1,0 +1,146 @@
+"""Knee radiographs with the seed's preprocessing: hardware set apart, negatives inverted,
+blurry images dropped. Every split of one configuration shares one preprocessing pass."""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch.utils.data import Dataset
+
+from corefill.errors import DataError
+
+from .preprocess import Rules, apply_rules
+from .sources import embedded_items, folder_items
+
+REPORT_DIR = "preprocessing"
+
+
+@dataclass
+class Prepared:
+    """The outcome of preprocessing: kept images per split and every rule's decisions."""
+
+    kept: dict = field(default_factory=lambda: {"train": [], "val": [], "test": []})
+    artifacts: list = field(default_factory=list)  # (name, source, image)
+    lists: dict = field(default_factory=lambda: {k: [] for k in
+                                                 ("inverted", "blurry", "artifact", "unreadable")})
+    total: int = 0
+
+    def summary(self) -> dict:
+        return {
+            "images_seen": self.total,
+            "kept": {split: len(items) for split, items in self.kept.items()},
+            "counts": {rule: len(names) for rule, names in self.lists.items()},
+            "files": self.lists,
+        }
+
+
+def _items(config: dict):
+    if config["root"]:
+        return folder_items(config["root"], config["size"], config["val_fraction"],
+                            config["test_fraction"])
+    return embedded_items(size=config["size"], scale=config["embedded_scale"],
+                          val_fraction=config["val_fraction"],
+                          test_fraction=config["test_fraction"],
+                          train_crops=config["train_crops"],
+                          max_eval_crops=config["max_eval_crops"], seed=config["seed"])
+
+
+@lru_cache(maxsize=4)
+def _prepare_cached(key: str) -> Prepared:
+    config = json.loads(key)
+    rules = Rules(**{k: config[k] for k in Rules.__dataclass_fields__})
+    prepared = Prepared()
+    for item in _items(config):
+        prepared.total += 1
+        if item.image is None:
+            prepared.lists["unreadable"].append(f"{item.source}: {item.error}")
+            continue
+        verdict = apply_rules(item.image, rules, known_negative=item.known_negative)
+        if verdict.inverted:
+            prepared.lists["inverted"].append(item.source)
+        if verdict.fate == "blurry":
+            prepared.lists["blurry"].append(item.source)
+        elif verdict.fate == "artifact":
+            prepared.lists["artifact"].append(item.source)
+            prepared.artifacts.append((item.name, item.source, verdict.image))
+        else:
+            # uint16 keeps 12-bit DICOM precision at a quarter of float64's memory.
+            pixels = np.round(np.clip(verdict.image, 0, 1) * 65535).astype(np.uint16)
+            prepared.kept[item.split].append((item.name, pixels, item.grade))
+    return prepared
+
+
+def prepare(config: dict) -> Prepared:
+    """Preprocess once per configuration (train/val/test datasets share the result)."""
+    return _prepare_cached(json.dumps(config, sort_keys=True))
+
+
+class KneeRadiographs(Dataset):
+    """One split of the knee radiographs; items ``{image, name, grade}``, image in [-1, 1]."""
+
+    value_range = (-1.0, 1.0)
+    channels = 1
+
+    def __init__(self, *, split="train", augment=True, **config):
+        if split not in ("train", "val", "test"):
+            raise DataError(f"knee-radiographs: unknown split {split!r}")
+        self.split, self.augment = split, augment and split == "train"
+        self.prepared = prepare(config)
+        self.items = self.prepared.kept[split]
+        if not self.items:
+            where = config["root"] or "embedded pydicom-data radiographs"
+            raise DataError(f"knee-radiographs: split {split!r} is empty after preprocessing "
+                            f"({where}); see the preprocessing counts: "
+                            f"{self.prepared.summary()['counts']}")
+        self._flip = np.random.default_rng()
+
+    def __len__(self):
+        return len(self.items)
+
+    def __getitem__(self, index):
+        name, pixels, grade = self.items[index]
+        image = torch.from_numpy(pixels.astype(np.float32) / 65535.0)[None] * 2.0 - 1.0
+        if self.augment and self._flip.random() < 0.5:
+            image = image.flip(-1)
+        return {"image": image.contiguous(), "name": name, "grade": grade}
+
+    def write_report(self, run_dir) -> list[Path]:
+        """Write ``preprocessing/summary.json``, one list per rule, and the artifact images
+        (preprocessed PNGs, listed in ``artifacts.txt``) for regeneration after training."""
+        return write_report(self.prepared, Path(run_dir) / REPORT_DIR)
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def write_report(prepared: Prepared, folder: Path) -> list[Path]:
+    import cv2
+
+    images = folder / "artifacts"
+    images.mkdir(parents=True, exist_ok=True)
+    written = []
+    for rule, names in prepared.lists.items():
+        path = folder / f"{rule}.txt"
+        _atomic_write(path, "".join(f"{n}\n" for n in names).encode())
+        written.append(path)
+    saved = []
+    for name, _, image in prepared.artifacts:
+        safe = name.replace("/", "__").replace("#", "_")
+        path = images / f"{Path(safe).stem}.png"
+        ok, png = cv2.imencode(".png", np.round(np.clip(image, 0, 1) * 65535).astype(np.uint16))
+        if ok:
+            _atomic_write(path, png.tobytes())
+            saved.append(path.relative_to(folder.parent).as_posix())
+    summary = folder / "summary.json"
+    _atomic_write(summary, json.dumps(prepared.summary(), indent=2).encode())
+    listing = folder / "artifacts_to_regenerate.txt"
+    _atomic_write(listing, "".join(f"{p}\n" for p in saved).encode())
+    return written + [summary, listing]

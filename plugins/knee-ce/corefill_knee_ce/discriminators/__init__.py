@@ -1,0 +1,1 @@
+"""Knee-CE discriminators. Imports nothing heavy."""

@@ -1,0 +1,1 @@
+"""Knee-CE generators. Imports nothing heavy."""

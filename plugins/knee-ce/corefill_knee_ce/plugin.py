@@ -1,0 +1,25 @@
+"""Registers the knee dataset, the context-encoder generator and its centre discriminator."""
+from corefill.hookspecs import hookimpl
+
+_PKG = "corefill_knee_ce"
+
+COMPONENTS = {
+    ("dataset", "knee-radiographs"): (
+        f"{_PKG}.datasets.knee:KneeRadiographs",
+        f"{_PKG}.datasets.params:KneeRadiographsParams",
+    ),
+    ("generator", "context-encoder"): (
+        f"{_PKG}.generators.context_encoder:ContextEncoder",
+        f"{_PKG}.generators.params:ContextEncoderParams",
+    ),
+    ("discriminator", "context-discriminator"): (
+        f"{_PKG}.discriminators.context_discriminator:ContextDiscriminator",
+        f"{_PKG}.discriminators.params:ContextDiscriminatorParams",
+    ),
+}
+
+
+@hookimpl
+def corefill_register(registry):
+    for (kind, name), (target, params) in COMPONENTS.items():
+        registry.add(kind, name, target=target, params=params)
