@@ -1,0 +1,1 @@
+"""pix2pix generators. Imports nothing; see plugin.py for what is registered."""

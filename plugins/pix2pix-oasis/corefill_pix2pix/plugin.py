@@ -1,0 +1,29 @@
+"""Registers the pix2pix components with corefill (by import path; nothing heavy imported)."""
+from corefill.hookspecs import hookimpl
+
+_PKG = "corefill_pix2pix"
+
+COMPONENTS = {
+    ("dataset", "oasis-slices"): (
+        f"{_PKG}.datasets.oasis:oasis_slices",
+        f"{_PKG}.datasets.params:OasisSlicesParams",
+    ),
+    ("generator", "unet"): (
+        f"{_PKG}.generators.unet:build_unet",
+        f"{_PKG}.generators.params:UNetParams",
+    ),
+    ("generator", "label-mean"): (
+        f"{_PKG}.generators.label_mean:LabelMeanBaseline",
+        f"{_PKG}.generators.params:LabelMeanParams",
+    ),
+    ("discriminator", "patchgan"): (
+        f"{_PKG}.discriminators.patchgan:PatchDiscriminator",
+        f"{_PKG}.discriminators.params:PatchGANParams",
+    ),
+}
+
+
+@hookimpl
+def corefill_register(registry):
+    for (kind, name), (target, params) in COMPONENTS.items():
+        registry.add(kind, name, target=target, params=params)
