@@ -17,7 +17,9 @@ may import them directly:
 - ``to_value_range(array, lo, hi)`` maps an array in [0, 1] to [lo, hi] (clipping first).
 - ``list_images(root)`` / ``list_files(root, extensions)`` -> sorted recursive ``list[Path]``.
 - ``split_by_name(paths, split, val_fraction, test_fraction, *, root=None)`` deterministic
-  split from a hash of each relative path: a file's split never changes when others are added.
+  split from a hash of each relative path (without extension): a file's split never changes
+  when others are added.
+- ``relative_stem(path, base) -> str`` the path relative to ``base`` without extension.
 - ``find_split_folders(root) -> dict[str, Path]`` the ``train``/``val``/``test`` sub-folders
   (``validate``/``valid``/``validation`` count as ``val``), empty when there are none.
 
@@ -46,6 +48,12 @@ SPLIT_FOLDER_NAMES = {
 
 class UnreadableFileError(DataError):
     """A file could not be decoded (corrupt, truncated, or not an image)."""
+
+
+def _reason(exc: BaseException) -> str:
+    """The first line of a decoder's error (some span many lines)."""
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
 
 
 # ---------------------------------------------------------------- listing and splits
@@ -116,9 +124,22 @@ def split_by_name(
         raise ValueError(f"split must be one of {SPLITS}, got {split!r}")
 
     def name(path: Path) -> str:
-        return (Path(path).relative_to(root) if root is not None else Path(path)).as_posix()
+        return relative_stem(path, root) if root is not None else relative_stem(path, None)
 
     return [p for p in paths if split_of(name(p), val_fraction, test_fraction) == split]
+
+
+def relative_stem(path: str | Path, base: str | Path | None) -> str:
+    """``path`` relative to ``base`` (posix) without its extension (``.nii.gz`` counts as one).
+
+    Used as the stable item name and as the split key, so ``a/x.png`` and ``a/x.jpg`` (a
+    pix2pix pair) land in the same split.
+    """
+    relative = (Path(path).relative_to(base) if base is not None else Path(path)).as_posix()
+    name = relative.rsplit("/", 1)[-1]
+    if name.lower().endswith(".nii.gz"):
+        return relative[: -len(".nii.gz")]
+    return relative.rsplit(".", 1)[0] if "." in name.lstrip(".") else relative
 
 
 # ---------------------------------------------------------------- raster images
@@ -184,7 +205,7 @@ def probe_image(path: str | Path) -> None:
         with Image.open(path) as image:
             image.verify()
     except Exception as exc:  # PIL raises many types for bad files
-        raise UnreadableFileError(f"{path}: not a readable image ({exc})") from None
+        raise UnreadableFileError(f"{path}: not a readable image ({_reason(exc)})") from None
 
 
 def to_value_range(array: np.ndarray, lo: float, hi: float) -> np.ndarray:
@@ -210,7 +231,7 @@ def read_dicom_values(path: str | Path) -> tuple[np.ndarray, Any]:
         ds = pydicom.dcmread(str(path))
         pixels = ds.pixel_array
     except Exception as exc:  # pydicom raises many types for bad files
-        raise UnreadableFileError(f"{path}: not a readable DICOM image ({exc})") from None
+        raise UnreadableFileError(f"{path}: not a readable DICOM image ({_reason(exc)})") from None
     samples = int(getattr(ds, "SamplesPerPixel", 1))
     if samples == 1 and pixels.ndim == 3:
         pixels = pixels[0]  # multi-frame: the first frame
@@ -265,7 +286,7 @@ def probe_dicom(path: str | Path) -> None:
         if "PixelData" not in ds:
             raise ValueError("no pixel data")
     except Exception as exc:
-        raise UnreadableFileError(f"{path}: not a readable DICOM image ({exc})") from None
+        raise UnreadableFileError(f"{path}: not a readable DICOM image ({_reason(exc)})") from None
 
 
 # ---------------------------------------------------------------- NIfTI
@@ -276,7 +297,7 @@ def read_nifti(path: str | Path) -> np.ndarray:
     try:
         volume = np.asarray(nibabel.load(str(path)).get_fdata(dtype=np.float32))
     except Exception as exc:
-        raise UnreadableFileError(f"{path}: not a readable NIfTI volume ({exc})") from None
+        raise UnreadableFileError(f"{path}: not a readable NIfTI volume ({_reason(exc)})") from None
     while volume.ndim > 3:
         volume = volume[..., 0]
     if volume.ndim != 3:
