@@ -63,6 +63,7 @@ class FileDataset(Dataset):
         self.channels = int(channels)
         self.crop_size = crop_shape(crop)
         self.random_crop = crop_mode == "random" and split == "train"
+        self.epoch = 0
         self._cache: dict[int, dict[str, np.ndarray]] = {}
         self._cache_budget = int(cache_mb * 2**20) if cache else 0
         self.records = self._scan(list(records))
@@ -106,6 +107,10 @@ class FileDataset(Dataset):
         cached = self._cache.get(index)
         return cached if cached is not None else self.decode(self.records[index])
 
+    def set_epoch(self, epoch: int) -> None:
+        """Random train crops depend on (epoch, index); call before each epoch for new ones."""
+        self.epoch = int(epoch)
+
     # -- items ----------------------------------------------------------------------------
     def __len__(self) -> int:
         return len(self.records)
@@ -122,8 +127,8 @@ class FileDataset(Dataset):
             )
         rng: Optional[np.random.Generator] = None
         if self.random_crop:
-            # Drawn from torch's generator: seeded by torch.manual_seed and per DataLoader worker.
-            rng = np.random.default_rng(int(torch.randint(0, 2**62, (1,)).item()))
+            # Same index + epoch -> same crop: reproducible runs, any number of workers.
+            rng = np.random.default_rng((self.epoch, index))
         top, left = crop_origin(height, width, crop_h, crop_w, random=self.random_crop, rng=rng)
         return {k: crop(a, top, left, crop_h, crop_w) for k, a in arrays.items()}
 
