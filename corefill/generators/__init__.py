@@ -1,3 +1,13 @@
-"""Built-in generators. Imports nothing: the table maps name -> (target, params) import paths."""
+"""Built-in generators. Imports nothing: the table maps name -> (target, params) import paths.
 
-COMPONENTS: dict[str, tuple[str, str]] = {}
+The core ships only classical, parameter-free baselines; learned generators come from plugins.
+"""
+
+COMPONENTS: dict[str, tuple[str, str]] = {
+    "telea": ("corefill.generators.classical:telea", "corefill.generators.params:OpenCVInpaintParams"),
+    "navier-stokes": (
+        "corefill.generators.classical:navier_stokes",
+        "corefill.generators.params:OpenCVInpaintParams",
+    ),
+    "mean-fill": ("corefill.generators.classical:MeanFill", "corefill.generators.params:MeanFillParams"),
+}

@@ -1,3 +1,21 @@
-"""Built-in metrics. Imports nothing: the table maps name -> (target, params) import paths."""
+"""Built-in metrics. Imports nothing: the table maps name -> (target, params) import paths.
 
-COMPONENTS: dict[str, tuple[str, str]] = {}
+Registry name == report key (e.g. `psnr_hole`).
+"""
+
+_PIXEL = "corefill.metrics.pixel"
+_SSIM = "corefill.metrics.ssim"
+_PARAMS = "corefill.metrics.params"
+
+COMPONENTS: dict[str, tuple[str, str]] = {
+    "l1_hole": (f"{_PIXEL}:l1_hole", f"{_PARAMS}:ErrorMetricParams"),
+    "l1_full": (f"{_PIXEL}:l1_full", f"{_PARAMS}:ErrorMetricParams"),
+    "l2_hole": (f"{_PIXEL}:l2_hole", f"{_PARAMS}:ErrorMetricParams"),
+    "l2_full": (f"{_PIXEL}:l2_full", f"{_PARAMS}:ErrorMetricParams"),
+    "psnr_hole": (f"{_PIXEL}:psnr_hole", f"{_PARAMS}:PSNRParams"),
+    "psnr_full": (f"{_PIXEL}:psnr_full", f"{_PARAMS}:PSNRParams"),
+    "ssim_hole": (f"{_SSIM}:ssim_hole", f"{_PARAMS}:SSIMParams"),
+    "ssim_full": (f"{_SSIM}:ssim_full", f"{_PARAMS}:SSIMParams"),
+    "accuracy_hole": (f"{_PIXEL}:accuracy_hole", f"{_PARAMS}:AccuracyParams"),
+    "fid": ("corefill.metrics.fid:FIDMetric", f"{_PARAMS}:FIDParams"),
+}

@@ -1,0 +1,59 @@
+"""Pixel reconstruction losses: `(output, target, mask) -> scalar`, mask 1 = hole."""
+from __future__ import annotations
+
+from typing import Literal
+
+import torch
+
+
+def _elementwise(output: torch.Tensor, target: torch.Tensor, power: int) -> torch.Tensor:
+    diff = output - target
+    return diff.abs() if power == 1 else diff.square()
+
+
+class HoleLoss:
+    """L1 (power 1) or L2 (power 2) error over hole pixels."""
+
+    adversarial = False
+
+    def __init__(self, *, power: int, reduction: Literal["mean", "sum"] = "mean"):
+        self.power = power
+        self.reduction = reduction
+
+    def __call__(self, output: torch.Tensor, target: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        mask = mask.to(output.dtype).expand_as(output)
+        total = (_elementwise(output, target, self.power) * mask).sum()
+        if self.reduction == "sum":
+            return total
+        # clamp: a batch without holes gives 0 (still attached to the graph), not NaN.
+        return total / mask.sum().clamp_min(1.0)
+
+
+class FullLoss:
+    """L1 (power 1) or L2 (power 2) error over every pixel."""
+
+    adversarial = False
+
+    def __init__(self, *, power: int, reduction: Literal["mean", "sum"] = "mean"):
+        self.power = power
+        self.reduction = reduction
+
+    def __call__(self, output: torch.Tensor, target: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        errors = _elementwise(output, target, self.power)
+        return errors.sum() if self.reduction == "sum" else errors.mean()
+
+
+def l1_hole(*, reduction: Literal["mean", "sum"] = "mean") -> HoleLoss:
+    return HoleLoss(power=1, reduction=reduction)
+
+
+def l2_hole(*, reduction: Literal["mean", "sum"] = "mean") -> HoleLoss:
+    return HoleLoss(power=2, reduction=reduction)
+
+
+def l1_full(*, reduction: Literal["mean", "sum"] = "mean") -> FullLoss:
+    return FullLoss(power=1, reduction=reduction)
+
+
+def l2_full(*, reduction: Literal["mean", "sum"] = "mean") -> FullLoss:
+    return FullLoss(power=2, reduction=reduction)

