@@ -1,0 +1,45 @@
+"""The corefill training engine: one loop for every plugin.
+
+Import-light on purpose: torch is imported only when a function here is called.
+
+- :func:`run` trains what a recipe assembles and evaluates it; returns the run folder.
+- :func:`evaluate` scores a generator and the recipe's baselines on the test split.
+- :func:`load_generator` loads a trained generator (and its recipe) from a checkpoint.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+__all__ = ["run", "evaluate", "load_generator"]
+
+
+def run(recipe, *, out_dir: str | Path | None = None, device: str | None = None,
+        resume: bool = False, force: bool = False, registries=None) -> Path:
+    """Train and evaluate ``recipe`` (already validated); returns the run folder.
+
+    ``out_dir`` defaults to ``recipe.output_dir`` with ``{name}`` filled in; ``device``
+    to ``recipe.device``; ``registries`` to the installed plugins. ``resume`` continues
+    from ``checkpoints/last.pt``; ``force`` accepts a changed recipe on resume (or starts
+    over in a folder that already holds a checkpoint).
+    """
+    from .runner import run as _run
+
+    return _run(recipe, out_dir=out_dir, device=device, resume=resume, force=force,
+                registries=registries)
+
+
+def evaluate(recipe, generator, *, folder, device="cpu", registries=None,
+             checkpoint_label: str = "last", training=None, train_set=None) -> dict[str, Any]:
+    """Test-split scores of ``generator`` and every baseline; writes report.json/.md."""
+    from .final import evaluate as _evaluate
+
+    return _evaluate(recipe, generator, folder=folder, device=device, registries=registries,
+                     checkpoint_label=checkpoint_label, training=training, train_set=train_set)
+
+
+def load_generator(checkpoint_path: str | Path, device: str = "cpu", registries=None):
+    """``(generator_module, recipe)`` from a checkpoint, in eval mode on ``device``."""
+    from .final import load_generator as _load
+
+    return _load(checkpoint_path, device=device, registries=registries)

@@ -1,0 +1,121 @@
+"""Checkpoints: plain dicts of tensors and primitives, written atomically, loaded with
+``torch.load(weights_only=True)``.
+
+Layout (``FORMAT = 1``)::
+
+    format, step, epoch, batch_in_epoch, elapsed_s, finished,
+    networks: {generator, discriminator?}, optimizers: {...}, schedulers: {...},
+    scalers: {...}, rng: {torch, cuda: [..]}, stopper: {...}, best: {...},
+    log_offset (bytes of metrics.jsonl at save time),
+    recipe_yaml, recipe_hash, versions: {distribution: version}
+"""
+from __future__ import annotations
+
+import importlib.metadata as metadata
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import torch
+import yaml
+
+from ..errors import CheckpointError
+
+FORMAT = 1
+
+
+def save(path: Path, state: dict[str, Any]) -> None:
+    """Write ``state`` to ``path`` atomically (temp file in the same folder + rename)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            torch.save(state, stream)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def load(path: str | Path) -> dict[str, Any]:
+    path = Path(path)
+    if not path.is_file():
+        raise CheckpointError(f"{path}: no such checkpoint")
+    try:
+        state = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as exc:  # corrupt file or a pickle that is not plain data
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise CheckpointError(f"{path}: cannot load checkpoint: {first}") from None
+    if not isinstance(state, dict) or state.get("format") != FORMAT:
+        raise CheckpointError(f"{path}: not a corefill checkpoint (format {FORMAT})")
+    return state
+
+
+def rng_state() -> dict[str, Any]:
+    state: dict[str, Any] = {"torch": torch.get_rng_state()}
+    if torch.cuda.is_available() and torch.cuda.is_initialized():
+        state["cuda"] = list(torch.cuda.get_rng_state_all())
+    return state
+
+
+def set_rng_state(state: dict[str, Any]) -> None:
+    torch.set_rng_state(state["torch"])
+    if "cuda" in state and torch.cuda.is_available():
+        for index, cuda_state in enumerate(state["cuda"][: torch.cuda.device_count()]):
+            torch.cuda.set_rng_state(cuda_state, index)
+
+
+def _flatten(node: Any, prefix: str = "") -> dict[str, Any]:
+    if isinstance(node, dict):
+        flat: dict[str, Any] = {}
+        for key, value in node.items():
+            flat.update(_flatten(value, f"{prefix}.{key}" if prefix else str(key)))
+        return flat or {prefix: {}}
+    if isinstance(node, list):
+        flat = {}
+        for index, value in enumerate(node):
+            flat.update(_flatten(value, f"{prefix}.{index}" if prefix else str(index)))
+        return flat or {prefix: []}
+    return {prefix: node}
+
+
+def recipe_changes(old_yaml: str, new_yaml: str, limit: int = 3) -> list[str]:
+    """Dotted fields that differ between two saved recipes (ignoring where/how it runs)."""
+    old = _flatten({k: v for k, v in (yaml.safe_load(old_yaml) or {}).items()
+                    if k not in ("output_dir", "device")})
+    new = _flatten({k: v for k, v in (yaml.safe_load(new_yaml) or {}).items()
+                    if k not in ("output_dir", "device")})
+    changed = []
+    for key in sorted(set(old) | set(new)):
+        if old.get(key, "<absent>") != new.get(key, "<absent>"):
+            changed.append(f"{key}: {old.get(key, '<absent>')!r} -> {new.get(key, '<absent>')!r}")
+    if len(changed) > limit:
+        changed = changed[:limit] + [f"and {len(changed) - limit} more"]
+    return changed
+
+
+_SOURCE = re.compile(r"\((?P<dist>[^\s()]+) (?P<version>[^\s()]+)\)$")
+
+
+def versions(sources: list[str]) -> dict[str, str]:
+    """Versions of corefill, torch and the plugin distributions providing the components.
+
+    ``sources`` are registry sources like ``plugin 'knee' (corefill-knee-ce 0.1.0)``.
+    """
+    found = {"corefill": _version("corefill"), "torch": str(torch.__version__)}
+    for source in sources:
+        match = _SOURCE.search(source)
+        if match and match["dist"] not in found:
+            found[match["dist"]] = match["version"]
+    return found
+
+
+def _version(dist: str) -> str:
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return "unknown"

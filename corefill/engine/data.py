@@ -1,0 +1,155 @@
+"""Masking wrapper and data loaders.
+
+Masking runs inside the Dataset (so in DataLoader workers). Masks are reproducible:
+train masks come from an rng seeded by (seed, epoch, index); val/test masks from
+(seed, item name), so every model is evaluated on the same masks for the same image.
+The train sampler yields ``(epoch, index)`` pairs, so the epoch reaches the workers
+even when they are persistent.
+"""
+from __future__ import annotations
+
+import hashlib
+from typing import Any, Optional
+
+import numpy as np
+import torch
+from torch.utils.data import DataLoader, Dataset, DistributedSampler
+
+from ..errors import DataError
+
+
+def name_seed(name: str) -> int:
+    """A stable 64-bit integer for an item name (Python's hash() is salted per process)."""
+    return int.from_bytes(hashlib.sha256(name.encode("utf-8")).digest()[:8], "little")
+
+
+def hole_box(mask: torch.Tensor) -> torch.Tensor:
+    """Bounding box ``(top, left, height, width)`` of the hole in a ``(1, H, W)`` mask.
+
+    A mask with no hole gets the whole image, so crops and pastes stay well defined.
+    """
+    height, width = mask.shape[-2:]
+    rows = torch.nonzero(mask.reshape(height, width).amax(dim=1) > 0.5).flatten()
+    cols = torch.nonzero(mask.reshape(height, width).amax(dim=0) > 0.5).flatten()
+    if rows.numel() == 0:
+        return torch.tensor([0, 0, height, width], dtype=torch.int64)
+    top, left = int(rows[0]), int(cols[0])
+    return torch.tensor(
+        [top, left, int(rows[-1]) - top + 1, int(cols[-1]) - left + 1], dtype=torch.int64
+    )
+
+
+class MaskedDataset(Dataset):
+    """Adds ``mask``, ``input`` and ``hole_box`` to each item of a dataset.
+
+    ``masker=None`` means no masking: the item's own mask, else all ones (the whole
+    image is generated, as in pix2pix).
+    """
+
+    def __init__(self, base: Dataset, masker: Any, *, seed: int, split: str) -> None:
+        self.base = base
+        self.masker = masker
+        self.seed = int(seed)
+        self.split = split
+        self.value_range = tuple(getattr(base, "value_range", (-1.0, 1.0)))
+        self.channels = int(getattr(base, "channels", 0))
+
+    def __len__(self) -> int:
+        return len(self.base)
+
+    def _rng(self, epoch: int, index: int, name: str) -> np.random.Generator:
+        if self.split == "train":
+            return np.random.default_rng([self.seed, epoch, index])
+        return np.random.default_rng([self.seed, name_seed(name)])
+
+    def __getitem__(self, key: Any) -> dict[str, Any]:
+        epoch, index = key if isinstance(key, tuple) else (0, key)
+        item = dict(self.base[index])
+        image = item["image"]
+        name = str(item.get("name", index))
+        item["name"] = name
+        if "mask" not in item:
+            height, width = image.shape[-2:]
+            if self.masker is None:
+                mask = torch.ones(1, height, width)
+            else:
+                mask = self.masker(height, width, rng=self._rng(epoch, index, name), name=name)
+            item["mask"] = mask
+        item["mask"] = item["mask"].to(torch.float32)
+        if "input" not in item:
+            item["input"] = image * (1.0 - item["mask"])
+        item["hole_box"] = hole_box(item["mask"])
+        return item
+
+
+class EpochSampler(DistributedSampler):
+    """DistributedSampler (also used with one process) yielding ``(epoch, index)``.
+
+    ``skip`` drops the first indices of the epoch: a run resumed mid-epoch continues
+    with exactly the batches it had not seen.
+    """
+
+    def __init__(self, dataset: Dataset, *, rank: int, world: int, seed: int,
+                 shuffle: bool = True) -> None:
+        super().__init__(dataset, num_replicas=world, rank=rank, shuffle=shuffle, seed=seed)
+        self.skip = 0
+
+    def __iter__(self):
+        indices = list(super().__iter__())[self.skip:]
+        return iter([(self.epoch, index) for index in indices])
+
+    def __len__(self) -> int:
+        return max(0, self.num_samples - self.skip)
+
+
+def _generator(seed: int) -> torch.Generator:
+    # Loaders draw worker seeds from their own generator, never the global RNG.
+    generator = torch.Generator()
+    generator.manual_seed(seed)
+    return generator
+
+
+def train_loader(dataset: MaskedDataset, *, batch_size: int, num_workers: int, seed: int,
+                 rank: int, world: int, pin_memory: bool) -> DataLoader:
+    sampler = EpochSampler(dataset, rank=rank, world=world, seed=seed)
+    # Dropping a ragged last batch avoids batch-of-one BatchNorm failures, unless the
+    # split is so small that nothing would be left.
+    drop_last = sampler.num_samples >= batch_size
+    return DataLoader(
+        dataset, batch_size=batch_size, sampler=sampler, num_workers=num_workers,
+        pin_memory=pin_memory, drop_last=drop_last, persistent_workers=num_workers > 0,
+        generator=_generator(seed),
+    )
+
+
+def eval_loader(dataset: MaskedDataset, *, batch_size: int, num_workers: int,
+                pin_memory: bool, limit: Optional[int] = None) -> DataLoader:
+    source: Dataset = dataset
+    if limit is not None and limit < len(dataset):
+        source = torch.utils.data.Subset(dataset, range(limit))
+    return DataLoader(
+        source, batch_size=batch_size, shuffle=False, num_workers=num_workers,
+        pin_memory=pin_memory, generator=_generator(0),
+    )
+
+
+def check_dataset(dataset: Dataset, split: str, name: str) -> None:
+    if len(dataset) == 0:
+        raise DataError(f"dataset {name!r}: split {split!r} is empty")
+
+
+def to_device(batch: dict[str, Any], device: torch.device) -> dict[str, Any]:
+    """Move tensors (not ``hole_box``, read on the host) to ``device`` without blocking."""
+    moved = {}
+    for key, value in batch.items():
+        if isinstance(value, torch.Tensor) and key != "hole_box":
+            moved[key] = value.to(device, non_blocking=True)
+        else:
+            moved[key] = value
+    return moved
+
+
+def to_unit(images: torch.Tensor, value_range: tuple[float, float]) -> torch.Tensor:
+    """Map images from the dataset's value range to [0, 1] (what metrics receive)."""
+    low, high = value_range
+    return ((images - low) / (high - low)).clamp_(0.0, 1.0)

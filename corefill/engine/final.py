@@ -1,0 +1,97 @@
+"""Test-set evaluation (trained generator + baselines) and loading a trained generator."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Optional
+
+import torch
+import yaml
+
+from ..config import recipe_hash
+from ..errors import CheckpointError
+from ..recipe import Recipe
+from . import build, checkpoint
+from .data import MaskedDataset, eval_loader
+from .evaluate import AREA_EDGES, Model, area_bin_label, evaluate_models
+from .report import write_report
+
+
+def _eval_module(module: Any, device: torch.device) -> Any:
+    if isinstance(module, torch.nn.Module):
+        module.to(device).eval()
+    return module
+
+
+def evaluate(recipe: Recipe, generator: Optional[torch.nn.Module], *, folder: str | Path,
+             device: str | torch.device = "cpu", registries=None,
+             checkpoint_label: str = "last", training: Optional[dict[str, Any]] = None,
+             train_set: Optional[MaskedDataset] = None) -> dict[str, Any]:
+    """Score ``generator`` (None: baselines only) and every ``recipe.baselines`` entry on
+    the test split, all on the same images and masks; writes report.json and report.md."""
+    if registries is None:
+        from ..plugins import registries as installed
+
+        registries = installed()
+    device, folder = torch.device(device), Path(folder)
+    data = recipe.data
+    masker = build.masker(recipe, registries)
+    test_set = MaskedDataset(build.dataset(recipe, registries, "test"), masker,
+                             seed=recipe.seed, split="test")
+    pin = device.type == "cuda"
+    batch_size = data.eval_batch_size or data.batch_size
+    models: list[Model] = []
+    components: dict[str, tuple[str, str]] = {}
+    if generator is not None:
+        module = _eval_module(generator, device)
+        models.append(Model("trained", recipe.generator.name, module,
+                            getattr(module, "output_region", None)))
+        components["trained"] = (recipe.generator.name, "trained")
+    baselines = build.baselines(recipe, registries)
+    if any(hasattr(b, "fit") for _, _, b in baselines):
+        if train_set is None:
+            train_set = MaskedDataset(build.dataset(recipe, registries, "train"), masker,
+                                      seed=recipe.seed, split="train")
+        fit_loader = eval_loader(train_set, batch_size=data.batch_size,
+                                 num_workers=data.num_workers, pin_memory=pin)
+    for key, name, baseline in baselines:
+        if hasattr(baseline, "fit"):
+            baseline.fit(fit_loader)
+        baseline = _eval_module(baseline, device)
+        models.append(Model(key, name, baseline, getattr(baseline, "output_region", None)))
+        components[key] = (name, "baseline")
+    metrics_factory = build.metrics_factory(recipe, registries)
+    loader = eval_loader(test_set, batch_size=batch_size, num_workers=data.num_workers,
+                         pin_memory=pin)
+    results = evaluate_models(models, loader, metrics_factory=metrics_factory,
+                              value_range=test_set.value_range, device=device)
+    directions = build.metric_directions(metrics_factory)
+    report = {
+        "recipe": recipe.name, "recipe_hash": recipe_hash(recipe), "split": "test",
+        "images": len(test_set), "checkpoint": checkpoint_label, "training": training or {},
+        "metrics": [{"name": k, "higher_is_better": v} for k, v in directions.items()],
+        "mask_area_bins": [area_bin_label(lo, hi) for lo, hi in zip(AREA_EDGES, AREA_EDGES[1:])],
+        "models": {
+            key: {"component": components[key][0], "role": components[key][1],
+                  "metrics": result["metrics"], "by_mask_area": result["by_mask_area"]}
+            for key, result in results.items()
+        },
+    }
+    write_report(folder, report)
+    return report
+
+
+def load_generator(checkpoint_path: str | Path, device: str = "cpu", registries=None):
+    """The trained generator of a checkpoint (eval mode) and the recipe it was trained with."""
+    state = checkpoint.load(checkpoint_path)
+    try:
+        recipe = Recipe.model_validate(yaml.safe_load(state["recipe_yaml"]))
+    except Exception as exc:
+        raise CheckpointError(f"{checkpoint_path}: stored recipe is invalid: "
+                              f"{str(exc).splitlines()[0]}") from None
+    if registries is None:
+        from ..plugins import registries as installed
+
+        registries = installed()
+    generator = build.network("generator", recipe.generator, registries)
+    generator.load_state_dict(state["networks"]["generator"])
+    return generator.to(torch.device(device)).eval(), recipe

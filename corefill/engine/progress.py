@@ -1,0 +1,61 @@
+"""Progress: a rich bar (ETA, current losses) on a terminal, plain lines otherwise."""
+from __future__ import annotations
+
+import sys
+from typing import Optional
+
+
+def _format(values: dict[str, float]) -> str:
+    return " ".join(f"{k}={v:.4g}" for k, v in values.items())
+
+
+class Progress:
+    """Reports epochs and logged losses; ``enabled=False`` (ranks > 0) prints nothing."""
+
+    def __init__(self, *, enabled: bool = True, stream=None) -> None:
+        self.enabled = enabled
+        self.stream = stream or sys.stdout
+        self.rich = enabled and self.stream.isatty()
+        self._bar = None
+        self._task = None
+
+    def start_epoch(self, epoch: int, max_epochs: int, steps: int) -> None:
+        if not self.enabled:
+            return
+        if self.rich:
+            from rich.progress import (BarColumn, MofNCompleteColumn, Progress as Bar,
+                                       TextColumn, TimeElapsedColumn, TimeRemainingColumn)
+
+            self._bar = Bar(TextColumn("epoch {task.fields[epoch]}"), BarColumn(),
+                            MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn(),
+                            TextColumn("{task.fields[losses]}"), transient=False)
+            self._bar.start()
+            self._task = self._bar.add_task("train", total=steps, losses="",
+                                            epoch=f"{epoch + 1}/{max_epochs}")
+        else:
+            self.line(f"epoch {epoch + 1}/{max_epochs}: {steps} steps")
+
+    def advance(self, count: int = 1) -> None:
+        if self._bar is not None:
+            self._bar.advance(self._task, count)
+
+    def losses(self, step: int, values: dict[str, float], images_per_s: float) -> None:
+        if not self.enabled:
+            return
+        text = f"{_format(values)} {images_per_s:.1f} img/s"
+        if self._bar is not None:
+            self._bar.update(self._task, losses=text)
+        else:
+            self.line(f"  step {step}: {text}")
+
+    def end_epoch(self) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+            self._bar = None
+
+    def line(self, text: str, values: Optional[dict[str, float]] = None) -> None:
+        if not self.enabled:
+            return
+        if values:
+            text = f"{text} {_format(values)}"
+        print(text, file=self.stream, flush=True)

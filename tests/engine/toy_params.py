@@ -1,0 +1,40 @@
+"""Params of the toy components used by the engine tests (no torch import here)."""
+from pydantic import Field
+
+from corefill.params import Params
+
+
+class ToyDatasetParams(Params):
+    """Synthetic smooth images in [-1, 1]; paired=True adds a conditioning ``input``."""
+
+    count: int = Field(12, ge=1, description="items in the split")
+    size: int = Field(16, ge=4, description="image height and width")
+    channels: int = Field(1, ge=1, description="image channels")
+    paired: bool = Field(False, description="bring an `input` (pix2pix-style)")
+    delay: float = Field(0.0, ge=0, description="seconds of sleep per item (slow runs)")
+
+
+class BoxMaskerParams(Params):
+    """Square hole of `box` pixels at a random position (mask: 1 = hole)."""
+
+    box: int = Field(6, ge=1, description="hole side in pixels")
+
+
+class TinyGeneratorParams(Params):
+    """Conv net on cat(input, mask); output in [-1, 1]."""
+
+    in_channels: int = Field(1, ge=1, description="input channels")
+    out_channels: int = Field(1, ge=1, description="output channels")
+    width: int = Field(8, ge=1, description="hidden channels")
+    patch: int = Field(0, ge=0, description="> 0: predict only a patch x patch hole box")
+
+
+class TinyDiscriminatorParams(Params):
+    """Two strided convs; images in [-1, 1] -> patch logits."""
+
+    in_channels: int = Field(1, ge=1, description="input channels")
+    width: int = Field(8, ge=1, description="hidden channels")
+
+
+class NoParams(Params):
+    """No parameters; images in the dataset's range (metrics: [0, 1])."""
