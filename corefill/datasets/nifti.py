@@ -1,6 +1,6 @@
 """`nifti-slices`: 2-D slices of NIfTI volumes, optionally with a label volume as `input`.
 
-Volumes are normalised once (min .. `clip_percentile` -> [0, 1]) and kept in memory while
+Volumes are normalised once, stored with the slicing axis first, (min .. `clip_percentile` -> [0, 1]) and kept in memory while
 they fit `cache_mb`; slices are cut and resized per item (cheap). Slices are split by their
 position along `axis` (contiguous blocks, or runs of `block_size` assigned by a hash), with
 `split_gap` slices dropped at every border so neighbouring, nearly identical slices never
@@ -113,7 +113,7 @@ class NiftiSlices(Dataset):
         for volume_path, label_file in zip(volumes, labels):
             try:
                 volume = self._read_volume(volume_path)
-                label = np.rint(read_nifti(label_file)).astype(np.int16) if label_file else None
+                label = self._read_label(label_file)
             except UnreadableFileError as exc:
                 skipped.append((volume_path, str(exc)))
                 continue
@@ -130,14 +130,22 @@ class NiftiSlices(Dataset):
         return sources, records
 
     def _read_volume(self, path: Path) -> np.ndarray:
-        return normalize_volume(read_nifti(path), clip_percentile=self.clip_percentile)
+        """Normalised volume with the slicing axis first and contiguous (fast slices)."""
+        volume = normalize_volume(read_nifti(path), clip_percentile=self.clip_percentile)
+        return np.ascontiguousarray(np.moveaxis(volume, self.axis, 0))
+
+    def _read_label(self, path: Optional[Path]) -> Optional[np.ndarray]:
+        if path is None:
+            return None
+        label = np.rint(read_nifti(path)).astype(np.int16)
+        return np.ascontiguousarray(np.moveaxis(label, self.axis, 0))
 
     def _slices_of(self, volume: np.ndarray, stem: str) -> list[int]:
         s = self._select
-        count = volume.shape[self.axis]
+        count = volume.shape[0]
         start, stop = s["slice_range"] or (0, count)
         candidates = range(max(0, start), min(count, stop))
-        kept = foreground_slices(volume, self.axis, candidates, s["min_foreground"])
+        kept = foreground_slices(volume, 0, candidates, s["min_foreground"])
         if s["split_by"] == "volume":
             return kept
         if s["split_mode"] == "blocks":
@@ -154,9 +162,7 @@ class NiftiSlices(Dataset):
     def _arrays(self, source: dict[str, Any]) -> tuple[np.ndarray, Optional[np.ndarray]]:
         if source["volume"] is not None:
             return source["volume"], source["label"]
-        label_file = source["label_path"]
-        label = np.rint(read_nifti(label_file)).astype(np.int16) if label_file else None
-        return self._read_volume(source["path"]), label
+        return self._read_volume(source["path"]), self._read_label(source["label_path"])
 
     # -- items ------------------------------------------------------------------------------
     def __len__(self) -> int:
@@ -166,7 +172,7 @@ class NiftiSlices(Dataset):
         import cv2
 
         # rot90 puts the volume's second in-plane axis upwards (radiological viewing for RAS).
-        plane = np.ascontiguousarray(np.rot90(np.take(volume, index, axis=self.axis)))
+        plane = np.ascontiguousarray(np.rot90(volume[index]))
         if self.size is not None and tuple(plane.shape) != tuple(self.size):
             flag = cv2.INTER_NEAREST if nearest else cv2.INTER_AREA
             source = plane.astype(np.float32) if nearest else plane
