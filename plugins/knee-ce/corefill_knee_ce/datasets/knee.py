@@ -97,16 +97,20 @@ class KneeRadiographs(Dataset):
             raise DataError(f"knee-radiographs: split {split!r} is empty after preprocessing "
                             f"({where}); see the preprocessing counts: "
                             f"{self.prepared.summary()['counts']}")
-        self._flip = np.random.default_rng()
 
     def __len__(self):
-        return len(self.items)
+        # Augmentation appends a mirrored copy of every item: deterministic, so reading an
+        # index twice gives the same item and evaluation masks stay tied to names.
+        return len(self.items) * (2 if self.augment else 1)
 
     def __getitem__(self, index):
+        if not -len(self) <= index < len(self):
+            raise IndexError(f"index {index} out of range for {len(self)} items")
+        mirrored, index = divmod(index % len(self), len(self.items))
         name, pixels, grade = self.items[index]
         image = torch.from_numpy(pixels.astype(np.float32) / 65535.0)[None] * 2.0 - 1.0
-        if self.augment and self._flip.random() < 0.5:
-            image = image.flip(-1)
+        if mirrored:
+            image, name = image.flip(-1), f"{name}|mirrored"
         return {"image": image.contiguous(), "name": name, "grade": grade}
 
     def write_report(self, run_dir) -> list[Path]:

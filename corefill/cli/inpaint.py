@@ -1,0 +1,28 @@
+"""``corefill inpaint``: regenerate hole regions with a trained checkpoint (torch loads lazily)."""
+from __future__ import annotations
+
+import click
+
+
+@click.command()
+@click.argument("inputs", nargs=-1, type=click.Path(exists=True))
+@click.option("--checkpoint", required=True, type=click.Path(exists=True, dir_okay=False),
+              help="A trained checkpoint, e.g. RUN/checkpoints/best.pt.")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
+              help="Folder for <name>_inpainted.png and <name>_comparison.png.")
+@click.option("--masks", "masks_dir", type=click.Path(exists=True, file_okay=False), default=None,
+              help="Folder of masks named like the inputs (white = hole); default: the "
+                   "recipe's masker.")
+@click.option("--device", type=click.Choice(["cpu", "cuda"]), default="cpu", show_default=True)
+def inpaint(inputs: tuple[str, ...], checkpoint: str, out_dir: str, masks_dir: str | None,
+            device: str) -> None:
+    """Regenerate the hole region of INPUT images (files or folders; PNG/JPEG/DICOM).
+
+    With no INPUT, regenerate the images the run's preprocessing set apart (e.g. knee
+    radiographs with surgical hardware), read from RUN/preprocessing/.
+    """
+    from ..inpaint import inpaint as run_inpaint  # imports torch
+
+    written = run_inpaint(checkpoint, inputs, out_dir=out_dir, masks_dir=masks_dir, device=device)
+    images = len(written) // 2
+    click.echo(f"inpainted {images} image{'s' if images != 1 else ''} into {out_dir}")
