@@ -1,7 +1,7 @@
 """File readers and file listing shared by the built-in datasets (and plugins).
 
-Plain functions on numpy arrays; no torch. Plugins (knee radiographs, pix2pix pairs …)
-may import them directly:
+Plain functions on numpy arrays; no torch; pydicom and nibabel are imported inside their
+readers. Plugins (knee radiographs, pix2pix pairs …) may import them directly:
 
 - ``read_image(path, channels, *, scale="dtype") -> float32 (H, W, channels) in [0, 1]``
   PNG/JPEG/TIFF/BMP via OpenCV (``IMREAD_UNCHANGED``): 16-bit files keep all 16 bits
@@ -22,14 +22,13 @@ may import them directly:
 - ``relative_stem(path, base) -> str`` the path relative to ``base`` without extension.
 - ``find_split_folders(root) -> dict[str, Path]`` the ``train``/``val``/``test`` sub-folders
   (``validate``/``valid``/``validation`` count as ``val``), empty when there are none.
-
-pydicom and nibabel are imported inside their readers, so they stay optional.
 """
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -39,11 +38,8 @@ IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp")
 DICOM_EXTENSIONS = (".dcm", ".dicom")
 NIFTI_EXTENSIONS = (".nii", ".nii.gz")
 SPLITS = ("train", "val", "test")
-SPLIT_FOLDER_NAMES = {
-    "train": ("train", "training"),
-    "val": ("val", "validate", "valid", "validation"),
-    "test": ("test", "testing"),
-}
+SPLIT_FOLDER_NAMES = {"train": ("train", "training"), "test": ("test", "testing"),
+                      "val": ("val", "validate", "valid", "validation")}
 
 
 class UnreadableFileError(DataError):
@@ -57,21 +53,14 @@ def _reason(exc: BaseException) -> str:
 
 
 # ---------------------------------------------------------------- listing and splits
-def _has_extension(path: Path, extensions: Iterable[str]) -> bool:
-    name = path.name.lower()
-    return any(name.endswith(ext) for ext in extensions)
-
-
 def list_files(root: str | Path, extensions: Sequence[str]) -> list[Path]:
     """Every file under ``root`` (recursive, hidden entries skipped) with one of ``extensions``."""
     root = Path(root)
+    endings = tuple(e.lower() for e in extensions)
     found = []
-    for path in root.rglob("*"):
-        relative = path.relative_to(root).parts
-        if any(part.startswith(".") for part in relative):
-            continue
-        if path.is_file() and _has_extension(path, extensions):
-            found.append(path)
+    for folder, subfolders, names in os.walk(root, followlinks=True):
+        subfolders[:] = [d for d in subfolders if not d.startswith(".")]  # no .git, .cache …
+        found += [Path(folder, n) for n in names if not n.startswith(".") and n.lower().endswith(endings)]
     return sorted(found, key=lambda p: p.relative_to(root).as_posix())
 
 
@@ -84,13 +73,9 @@ def find_split_folders(root: str | Path) -> dict[str, Path]:
     """Split sub-folders of ``root`` by canonical split name; ``{}`` if it has none."""
     root = Path(root)
     children = {p.name.lower(): p for p in root.iterdir() if p.is_dir()} if root.is_dir() else {}
-    found = {}
-    for split, names in SPLIT_FOLDER_NAMES.items():
-        for name in names:
-            if name in children:
-                found[split] = children[name]
-                break
-    return found
+    matches = {s: next((children[n] for n in names if n in children), None)
+               for s, names in SPLIT_FOLDER_NAMES.items()}
+    return {split: folder for split, folder in matches.items() if folder is not None}
 
 
 def split_key(name: str) -> float:
@@ -123,10 +108,7 @@ def split_by_name(
     if split not in SPLITS:
         raise ValueError(f"split must be one of {SPLITS}, got {split!r}")
 
-    def name(path: Path) -> str:
-        return relative_stem(path, root) if root is not None else relative_stem(path, None)
-
-    return [p for p in paths if split_of(name(p), val_fraction, test_fraction) == split]
+    return [p for p in paths if split_of(relative_stem(p, root), val_fraction, test_fraction) == split]
 
 
 def relative_stem(path: str | Path, base: str | Path | None) -> str:
@@ -166,8 +148,7 @@ def _to_channels(array: np.ndarray, channels: int) -> np.ndarray:
     if array.ndim == 3 and array.shape[2] == 4:
         array = array[:, :, :3]  # drop alpha
     if array.ndim == 2:
-        grey = array
-        return grey[:, :, None] if channels == 1 else np.repeat(grey[:, :, None], 3, axis=2)
+        return array[:, :, None] if channels == 1 else np.repeat(array[:, :, None], 3, axis=2)
     if channels == 1:
         return cv2.cvtColor(array, cv2.COLOR_BGR2GRAY)[:, :, None]
     return array[:, :, ::-1]
@@ -217,10 +198,7 @@ def to_value_range(array: np.ndarray, lo: float, hi: float) -> np.ndarray:
 # ---------------------------------------------------------------- DICOM
 def _first(value: Any) -> float:
     """DICOM multi-valued attributes (several windows): take the first."""
-    try:
-        return float(value[0])
-    except TypeError:
-        return float(value)
+    return float(value[0]) if hasattr(value, "__getitem__") else float(value)
 
 
 def read_dicom_values(path: str | Path) -> tuple[np.ndarray, Any]:
