@@ -122,8 +122,8 @@ class FileDataset(Dataset):
         crop_h, crop_w = self.crop_size
         if crop_h > height or crop_w > width:
             raise DataError(
-                f"{self.name(self.records[index])}: image {height}x{width} is smaller than "
-                f"crop {crop_h}x{crop_w}"
+                f"{self.where}: {self.name(self.records[index])}: image {height}x{width} is "
+                f"smaller than crop {crop_h}x{crop_w} (split {self.split!r})"
             )
         rng: Optional[np.random.Generator] = None
         if self.random_crop:

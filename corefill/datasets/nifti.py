@@ -31,11 +31,11 @@ from .io import (
 from .slicing import block_split, foreground_slices, interleaved_split
 
 
-def _volume_files(path: Path) -> tuple[list[Path], Path]:
+def _volume_files(path: Path, split: str) -> tuple[list[Path], Path]:
     if path.is_file():
         return [path], path.parent
     if not path.is_dir():
-        raise DataError(f"{path}: NIfTI path does not exist")
+        raise DataError(f"{path}: NIfTI path does not exist (split {split!r})")
     return list_files(path, NIFTI_EXTENSIONS), path
 
 
@@ -85,7 +85,7 @@ class NiftiSlices(Dataset):
         self.value_range = (float(value_range[0]), float(value_range[1]))
         self.channels, self.axis, self.size = int(channels), int(axis), size
         self.label_encoding, self.clip_percentile = label_encoding, clip_percentile
-        volumes, self.base = _volume_files(Path(path))
+        volumes, self.base = _volume_files(Path(path), split)
         if not volumes:
             raise DataError(f"{path}: no NIfTI volumes found (split {split!r})")
         labels = _label_files(volumes, self.base, Path(label_path) if label_path else None)

@@ -117,3 +117,12 @@ def test_params_validate_the_wrapped_dataset(tmp_path):
     with pytest.raises(ValidationError, match="val_fraction"):
         RandomCropsParams.model_validate({"dataset": resolved.dataset.model_dump(),
                                           "val_fraction": 0.5, "test_fraction": 0.5})
+
+
+def test_dataloader_workers_give_the_same_batches(tmp_path):
+    ds = crops(gradient_tree(tmp_path), crops_per_image=4)
+    ds.set_epoch(3)
+    def batches(workers):
+        loader = torch.utils.data.DataLoader(ds, batch_size=4, num_workers=workers)
+        return torch.cat([b["image"] for b in loader])
+    assert torch.equal(batches(0), batches(2))

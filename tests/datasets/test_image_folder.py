@@ -151,3 +151,9 @@ def test_built_through_registry_passes_conformance_kit(mixed_tree):
     loader = torch.utils.data.DataLoader(ds, batch_size=5)
     batch = next(iter(loader))
     assert batch["image"].shape == (5, 3, 16, 16) and len(batch["name"]) == 5
+
+
+def test_crop_larger_than_image_names_the_file(tmp_path):
+    write_png(tmp_path / "small.png", random_image(0, 8, 8))
+    with pytest.raises(DataError, match=r"small: image 8x8 is smaller than crop 16x16"):
+        everything(tmp_path, crop=16)[0]
