@@ -38,8 +38,11 @@ class _Window:
 class Runner(Session):
     """A Session that trains, validates and evaluates."""
 
+    _curves_at = float("-inf")
+
     def train(self) -> None:
         train = self.recipe.train
+        self._curves_at = time.monotonic()
         while not self.stopped_early and not self._limit_reached() \
                 and self.epoch < train.max_epochs:
             limited = self.train_epoch()
@@ -54,6 +57,8 @@ class Runner(Session):
         if self.step > 0 and self.last_val_step != self.step:
             self.validate()  # stopped by a limit mid-way: validate what we have
             self.save("last")
+        if self.dist.is_main:
+            self.files.save_loss_curves()
         if self.dist.is_main and self.elapsed_s > 0:
             self.progress.line(f"training: {self.step} steps, "
                                f"{self.images_seen / self.elapsed_s:.1f} images/s")
@@ -135,7 +140,10 @@ class Runner(Session):
         self.progress.line(f"validation after epoch {self.epoch}:", values)
         if samples.rows:
             self.files.save_samples(self.epoch, samples.grid_rows(), self.step)
-        self.files.save_loss_curves()
+        now = time.monotonic()
+        if now - self._curves_at >= 60.0:  # plotting costs ~0.3 s: at most once a minute
+            self.files.save_loss_curves()
+            self._curves_at = now
         if self.best is not None and self.best.update(values[self.best.key], self.epoch):
             self.save("best")
         if self.stopper is not None and self.stopper.update(values[self.stopper.key], self.epoch):
