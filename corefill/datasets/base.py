@@ -36,6 +36,13 @@ def report_skipped(where: str, skipped: list[tuple[Any, str]], total: int) -> No
         )
 
 
+def split_key(key: Any, default_epoch: int) -> tuple[int, int]:
+    """``dataset[i]`` or ``dataset[(epoch, i)]`` (what the engine's epoch sampler yields)."""
+    if isinstance(key, tuple):
+        return int(key[0]), int(key[1])
+    return default_epoch, int(key)
+
+
 def to_chw_tensor(array: np.ndarray) -> torch.Tensor:
     """(H, W, C) float32 -> contiguous (C, H, W) tensor."""
     return torch.from_numpy(np.ascontiguousarray(array.transpose(2, 0, 1)))
@@ -43,6 +50,8 @@ def to_chw_tensor(array: np.ndarray) -> torch.Tensor:
 
 class FileDataset(Dataset):
     """Map-style dataset over ``records``; see the module docstring for what subclasses add."""
+
+    accepts_epoch_key = True  # dataset[(epoch, index)] works (see split_key)
 
     def __init__(
         self,
@@ -108,14 +117,15 @@ class FileDataset(Dataset):
         return cached if cached is not None else self.decode(self.records[index])
 
     def set_epoch(self, epoch: int) -> None:
-        """Random train crops depend on (epoch, index); call before each epoch for new ones."""
+        """Random train crops depend on (epoch, index): call before each epoch for new ones,
+        or index with ``(epoch, index)`` (works with persistent DataLoader workers)."""
         self.epoch = int(epoch)
 
     # -- items ----------------------------------------------------------------------------
     def __len__(self) -> int:
         return len(self.records)
 
-    def _crop_all(self, arrays: dict[str, np.ndarray], index: int) -> dict[str, np.ndarray]:
+    def _crop_all(self, arrays: dict[str, np.ndarray], index: int, epoch: int) -> dict[str, np.ndarray]:
         if self.crop_size is None:
             return arrays
         height, width = arrays["image"].shape[:2]
@@ -128,14 +138,15 @@ class FileDataset(Dataset):
         rng: Optional[np.random.Generator] = None
         if self.random_crop:
             # Same index + epoch -> same crop: reproducible runs, any number of workers.
-            rng = np.random.default_rng((self.epoch, index))
+            rng = np.random.default_rng((epoch, index))
         top, left = crop_origin(height, width, crop_h, crop_w, random=self.random_crop, rng=rng)
         return {k: crop(a, top, left, crop_h, crop_w) for k, a in arrays.items()}
 
-    def __getitem__(self, index: int) -> dict[str, Any]:
+    def __getitem__(self, key: Any) -> dict[str, Any]:
+        epoch, index = split_key(key, self.epoch)
         if not 0 <= index < len(self.records):
             raise IndexError(index)
-        arrays = self._crop_all(self.arrays(index), index)
+        arrays = self._crop_all(self.arrays(index), index, epoch)
         lo, hi = self.value_range
         item: dict[str, Any] = {k: to_chw_tensor(to_value_range(a, lo, hi)) for k, a in arrays.items()}
         item["name"] = self.name(self.records[index])

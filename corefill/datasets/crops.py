@@ -6,8 +6,9 @@ params are validated with the recipe (RandomCropsParams), and its cache keeps th
 decoded images in memory so each crop costs only a slice.
 
 Item ``k * crops_per_image + j`` is crop ``j`` of source image ``k``. Crop positions come
-from ``numpy.random.default_rng((seed, epoch, index))`` for train (``set_epoch`` gives a new,
-reproducible set each epoch) and from ``(seed, index)`` for val/test, which never change.
+from ``numpy.random.default_rng((seed, epoch, index))`` for train (``set_epoch(e)``, or the key
+``dataset[(epoch, index)]``, gives a new reproducible set each epoch) and from
+``(seed, index)`` for val/test, which never change.
 Tensors of the item with the image's height and width (``image``, ``input``, ``mask``) are
 cropped at the same place; the name becomes ``"<source name>#<j>"``.
 """
@@ -21,7 +22,7 @@ from torch.utils.data import Dataset
 
 from corefill.errors import DataError
 
-from .base import to_chw_tensor
+from .base import split_key, to_chw_tensor
 from .io import SPLITS, to_value_range
 from .transforms import crop_shape
 
@@ -44,6 +45,8 @@ def row_band(height: int, split: str, val_fraction: float, test_fraction: float)
 
 class RandomCrops(Dataset):
     """Crops of ``crop_size`` from each item of a wrapped dataset, in its value range."""
+
+    accepts_epoch_key = True  # dataset[(epoch, index)] works (see base.split_key)
 
     def __init__(
         self,
@@ -85,18 +88,20 @@ class RandomCrops(Dataset):
         return built
 
     def set_epoch(self, epoch: int) -> None:
-        """Train crops depend on the epoch; call before each epoch for fresh, reproducible crops."""
+        """Train crops depend on the epoch: call before each epoch, or index with (epoch, index)."""
         self.epoch = int(epoch)
 
     def __len__(self) -> int:
         return len(self.sources) * self.crops_per_image
 
     # -- crop geometry -------------------------------------------------------------------
-    def _rng(self, index: int) -> np.random.Generator:
-        key = (self.seed, self.epoch, index) if self.split == "train" else (self.seed, index)
+    def _rng(self, epoch: int, index: int) -> np.random.Generator:
+        key = (self.seed, epoch, index) if self.split == "train" else (self.seed, index)
         return np.random.default_rng(key)
 
-    def crop_origin(self, index: int, height: int, width: int, name: str) -> tuple[int, int]:
+    def crop_origin(
+        self, index: int, height: int, width: int, name: str, epoch: int = 0
+    ) -> tuple[int, int]:
         """Top-left corner of crop ``index`` in an image of ``height`` x ``width``."""
         top_min, top_max = 0, height
         if self.split_by == "region":
@@ -106,7 +111,7 @@ class RandomCrops(Dataset):
                 f"{name}: {self.split} region {top_max - top_min}x{width} of the image is smaller "
                 f"than crop_size {self.crop_h}x{self.crop_w}"
             )
-        rng = self._rng(index)
+        rng = self._rng(epoch, index)
         top = int(rng.integers(top_min, top_max - self.crop_h + 1))
         left = int(rng.integers(0, width - self.crop_w + 1))
         return top, left
@@ -118,7 +123,8 @@ class RandomCrops(Dataset):
             return dataset.arrays(position)
         return None
 
-    def __getitem__(self, index: int) -> dict[str, Any]:
+    def __getitem__(self, key: Any) -> dict[str, Any]:
+        epoch, index = split_key(key, self.epoch)
         if not 0 <= index < len(self):
             raise IndexError(index)
         dataset, position = self.sources[index // self.crops_per_image]
@@ -127,7 +133,7 @@ class RandomCrops(Dataset):
         if arrays is not None:
             name = dataset.name(dataset.records[position])
             height, width = arrays["image"].shape[:2]
-            top, left = self.crop_origin(index, height, width, name)
+            top, left = self.crop_origin(index, height, width, name, epoch)
             lo, hi = dataset.value_range
             item: dict[str, Any] = {
                 key: to_chw_tensor(to_value_range(
@@ -138,9 +144,9 @@ class RandomCrops(Dataset):
             item = dict(dataset[position])
             name = item["name"]
             height, width = item["image"].shape[-2:]
-            top, left = self.crop_origin(index, height, width, name)
-            for key, value in item.items():
+            top, left = self.crop_origin(index, height, width, name, epoch)
+            for field, value in item.items():
                 if isinstance(value, torch.Tensor) and value.ndim == 3 and value.shape[-2:] == (height, width):
-                    item[key] = value[:, top : top + self.crop_h, left : left + self.crop_w].contiguous()
+                    item[field] = value[:, top : top + self.crop_h, left : left + self.crop_w].contiguous()
         item["name"] = f"{name}#{part}"
         return item

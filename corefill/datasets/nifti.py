@@ -16,7 +16,7 @@ from torch.utils.data import Dataset
 
 from corefill.errors import DataError
 
-from .base import report_skipped, to_chw_tensor
+from .base import report_skipped, split_key, to_chw_tensor
 from .folders import stem_name
 from .io import (
     NIFTI_EXTENSIONS,
@@ -55,6 +55,8 @@ def _label_files(volumes: list[Path], base: Path, label_path: Optional[Path]) ->
 
 class NiftiSlices(Dataset):
     """Items ``{"image": (C, H, W), "name": "<volume>#<slice>", ["input": labels]}`` in value_range."""
+
+    accepts_epoch_key = True  # dataset[(epoch, index)] works; slices do not depend on the epoch
 
     def __init__(
         self,
@@ -185,8 +187,8 @@ class NiftiSlices(Dataset):
             return (labels[:, :, None] == np.arange(self.num_classes)).astype(np.float32)
         return (labels.astype(np.float32) / (self.num_classes - 1))[:, :, None]
 
-    def __getitem__(self, index: int) -> dict[str, Any]:
-        source_index, slice_index = self.records[index]
+    def __getitem__(self, key: Any) -> dict[str, Any]:
+        source_index, slice_index = self.records[split_key(key, 0)[1]]
         source = self.sources[source_index]
         volume, label = self._arrays(source)
         lo, hi = self.value_range

@@ -126,3 +126,10 @@ def test_dataloader_workers_give_the_same_batches(tmp_path):
         loader = torch.utils.data.DataLoader(ds, batch_size=4, num_workers=workers)
         return torch.cat([b["image"] for b in loader])
     assert torch.equal(batches(0), batches(2))
+
+
+def test_epoch_index_keys_match_set_epoch(tmp_path):
+    ds = crops(gradient_tree(tmp_path), crops_per_image=3)
+    keyed = [ds[(4, i)]["image"] for i in range(len(ds))]
+    ds.set_epoch(4)
+    assert all(torch.equal(a, ds[i]["image"]) for i, a in enumerate(keyed))

@@ -63,6 +63,9 @@ def test_random_train_crops_are_reproducible_and_change_with_epoch(tmp_path):
         train.set_epoch(epoch)
         crops.add(train[0]["image"].sum().item())
     assert len(crops) > 1
+    assert torch.equal(train[(5, 0)]["image"], train[0]["image"])  # (epoch, index) keys
+    train.set_epoch(0)
+    assert torch.equal(train[(0, 0)]["image"], first)
     center = ImageFolder(split="val", root=tmp_path, crop=16, crop_mode="random",
                          val_fraction=1.0, test_fraction=0.0)[0]["image"]
     full = everything(tmp_path)[0]["image"]

@@ -141,3 +141,9 @@ def test_block_split_gap():
     parts = {s: block_split(list(range(100)), s, 0.2, 0.1, gap=3) for s in ("train", "val", "test")}
     assert parts["train"] == list(range(70))
     assert parts["val"] == list(range(73, 90)) and parts["test"] == list(range(93, 100))
+
+
+def test_epoch_index_key_accepted(tmp_path):
+    write_volume(tmp_path / "a.nii", 0)
+    ds = NiftiSlices(split="train", path=tmp_path / "a.nii")
+    assert ds.accepts_epoch_key and torch.equal(ds[(3, 1)]["image"], ds[1]["image"])
