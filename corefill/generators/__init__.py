@@ -4,10 +4,10 @@ The core ships only classical, parameter-free baselines; learned generators come
 """
 
 COMPONENTS: dict[str, tuple[str, str]] = {
-    "telea": ("corefill.generators.classical:telea", "corefill.generators.params:OpenCVInpaintParams"),
+    "telea": ("corefill.generators.classical:telea", "corefill.generators.params:TeleaParams"),
     "navier-stokes": (
         "corefill.generators.classical:navier_stokes",
-        "corefill.generators.params:OpenCVInpaintParams",
+        "corefill.generators.params:NavierStokesParams",
     ),
     "mean-fill": ("corefill.generators.classical:MeanFill", "corefill.generators.params:MeanFillParams"),
 }

@@ -35,6 +35,24 @@ class OpenCVInpaintParams(_ValueRange):
     )
 
 
+class TeleaParams(OpenCVInpaintParams):
+    """Telea's fast-marching inpainting (cv2.INPAINT_TELEA), no training. Images in `value_range`.
+
+    Input: the image with the hole blanked, plus the mask (1 = hole); known pixels are
+    returned unchanged. `float32` inpaints each channel as a float image (any channel
+    count, no quantisation); `uint8` works on 1- or 3-channel 8-bit images (faster).
+    """
+
+
+class NavierStokesParams(OpenCVInpaintParams):
+    """Navier-Stokes-based inpainting (cv2.INPAINT_NS), no training. Images in `value_range`.
+
+    Input: the image with the hole blanked, plus the mask (1 = hole); known pixels are
+    returned unchanged. `float32` inpaints each channel as a float image (any channel
+    count, no quantisation); `uint8` works on 1- or 3-channel 8-bit images (faster).
+    """
+
+
 class MeanFillParams(_ValueRange):
     """Fills the hole with the mean of the known pixels, per image and channel (no training).
 

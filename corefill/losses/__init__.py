@@ -5,11 +5,11 @@ _ADV = "corefill.losses.adversarial"
 _PARAMS = "corefill.losses.params"
 
 COMPONENTS: dict[str, tuple[str, str]] = {
-    "l1-hole": (f"{_REC}:l1_hole", f"{_PARAMS}:HoleLossParams"),
-    "l2-hole": (f"{_REC}:l2_hole", f"{_PARAMS}:HoleLossParams"),
-    "l1": (f"{_REC}:l1_full", f"{_PARAMS}:FullLossParams"),
-    "l2": (f"{_REC}:l2_full", f"{_PARAMS}:FullLossParams"),
-    "bce": (f"{_ADV}:VanillaGANLoss", f"{_PARAMS}:AdversarialParams"),
-    "lsgan": (f"{_ADV}:LSGANLoss", f"{_PARAMS}:AdversarialParams"),
-    "hinge": (f"{_ADV}:HingeGANLoss", f"{_PARAMS}:AdversarialParams"),
+    "l1-hole": (f"{_REC}:l1_hole", f"{_PARAMS}:L1HoleParams"),
+    "l2-hole": (f"{_REC}:l2_hole", f"{_PARAMS}:L2HoleParams"),
+    "l1": (f"{_REC}:l1_full", f"{_PARAMS}:L1Params"),
+    "l2": (f"{_REC}:l2_full", f"{_PARAMS}:L2Params"),
+    "bce": (f"{_ADV}:VanillaGANLoss", f"{_PARAMS}:BCEParams"),
+    "lsgan": (f"{_ADV}:LSGANLoss", f"{_PARAMS}:LSGANParams"),
+    "hinge": (f"{_ADV}:HingeGANLoss", f"{_PARAMS}:HingeParams"),
 }

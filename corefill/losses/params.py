@@ -28,5 +28,41 @@ class FullLossParams(Params):
     )
 
 
+class L1HoleParams(HoleLossParams):
+    """Mean absolute error over hole pixels (mask = 1). Any image value range.
+
+    `mean` divides by the number of hole pixels × channels (0 when there is no hole);
+    `sum` adds the errors up, as seed 004's reconstruction loss does.
+    """
+
+
+class L2HoleParams(HoleLossParams):
+    """Mean squared error over hole pixels (mask = 1), the context-encoder loss. Any value range.
+
+    `mean` divides by the number of hole pixels × channels (0 when there is no hole);
+    `sum` adds the errors up.
+    """
+
+
+class L1Params(FullLossParams):
+    """Mean absolute error over the whole image (pix2pix's L1 term). Any value range."""
+
+
+class L2Params(FullLossParams):
+    """Mean squared error over the whole image. Any value range."""
+
+
 class AdversarialParams(Params):
     """Adversarial objective on raw discriminator logits (no sigmoid applied by D)."""
+
+
+class BCEParams(AdversarialParams):
+    """Vanilla GAN: binary cross-entropy on raw logits (stable softplus form); D loss = real + fake term."""
+
+
+class LSGANParams(AdversarialParams):
+    """Least-squares GAN: MSE of raw logits to 1 (real) / 0 (fake); D loss = real + fake term."""
+
+
+class HingeParams(AdversarialParams):
+    """Hinge GAN: D uses relu(1 - real) + relu(1 + fake) on raw logits; G uses -fake."""

@@ -6,5 +6,5 @@ COMPONENTS: dict[str, tuple[str, str]] = {
     "free-form": ("corefill.maskers.strokes:FreeFormMasker", "corefill.maskers.params:FreeFormParams"),
     "shapes": ("corefill.maskers.strokes:ShapesMasker", "corefill.maskers.params:ShapesParams"),
     "from-files": ("corefill.maskers.files:FromFilesMasker", "corefill.maskers.params:FromFilesParams"),
-    "none": ("corefill.maskers.boxes:FullMasker", "corefill.params:NoParams"),
+    "none": ("corefill.maskers.boxes:FullMasker", "corefill.maskers.params:FullMaskParams"),
 }

@@ -121,3 +121,7 @@ class FromFilesParams(Params):
         (".png", ".bmp", ".tif", ".tiff", ".jpg", ".jpeg"),
         min_length=1, description="file extensions tried, in order",
     )
+
+
+class FullMaskParams(Params):
+    """Image-to-image translation: every pixel is generated, so the (1, H, W) mask is all ones."""

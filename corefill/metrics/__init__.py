@@ -8,14 +8,14 @@ _SSIM = "corefill.metrics.ssim"
 _PARAMS = "corefill.metrics.params"
 
 COMPONENTS: dict[str, tuple[str, str]] = {
-    "l1_hole": (f"{_PIXEL}:l1_hole", f"{_PARAMS}:ErrorMetricParams"),
-    "l1_full": (f"{_PIXEL}:l1_full", f"{_PARAMS}:ErrorMetricParams"),
-    "l2_hole": (f"{_PIXEL}:l2_hole", f"{_PARAMS}:ErrorMetricParams"),
-    "l2_full": (f"{_PIXEL}:l2_full", f"{_PARAMS}:ErrorMetricParams"),
-    "psnr_hole": (f"{_PIXEL}:psnr_hole", f"{_PARAMS}:PSNRParams"),
-    "psnr_full": (f"{_PIXEL}:psnr_full", f"{_PARAMS}:PSNRParams"),
-    "ssim_hole": (f"{_SSIM}:ssim_hole", f"{_PARAMS}:SSIMParams"),
-    "ssim_full": (f"{_SSIM}:ssim_full", f"{_PARAMS}:SSIMParams"),
+    "l1_hole": (f"{_PIXEL}:l1_hole", f"{_PARAMS}:L1HoleParams"),
+    "l1_full": (f"{_PIXEL}:l1_full", f"{_PARAMS}:L1FullParams"),
+    "l2_hole": (f"{_PIXEL}:l2_hole", f"{_PARAMS}:L2HoleParams"),
+    "l2_full": (f"{_PIXEL}:l2_full", f"{_PARAMS}:L2FullParams"),
+    "psnr_hole": (f"{_PIXEL}:psnr_hole", f"{_PARAMS}:PSNRHoleParams"),
+    "psnr_full": (f"{_PIXEL}:psnr_full", f"{_PARAMS}:PSNRFullParams"),
+    "ssim_hole": (f"{_SSIM}:ssim_hole", f"{_PARAMS}:SSIMHoleParams"),
+    "ssim_full": (f"{_SSIM}:ssim_full", f"{_PARAMS}:SSIMFullParams"),
     "accuracy_hole": (f"{_PIXEL}:accuracy_hole", f"{_PARAMS}:AccuracyParams"),
     "fid": ("corefill.metrics.fid:FIDMetric", f"{_PARAMS}:FIDParams"),
 }

@@ -13,8 +13,20 @@ from pydantic import Field, field_validator
 from ..params import Params
 
 
-class ErrorMetricParams(Params):
-    """Mean absolute (L1) or squared (L2) error per sample, on images in [0, 1]; lower is better."""
+class L1HoleParams(Params):
+    """Mean absolute error over the hole pixels per sample, images in [0, 1]; lower is better."""
+
+
+class L1FullParams(Params):
+    """Mean absolute error over the whole image per sample, images in [0, 1]; lower is better."""
+
+
+class L2HoleParams(Params):
+    """Mean squared error over the hole pixels per sample, images in [0, 1]; lower is better."""
+
+
+class L2FullParams(Params):
+    """Mean squared error over the whole image per sample, images in [0, 1]; lower is better."""
 
 
 class PSNRParams(Params):
@@ -27,7 +39,7 @@ class PSNRParams(Params):
     max_db: float = Field(100.0, gt=0, le=1000, description="cap returned for (near-)identical images")
 
 
-class SSIMParams(Params):
+class _SSIMParams(Params):
     """Structural similarity per sample on images in [0, 1]; 1 = identical; higher is better.
 
     Gaussian-window SSIM (constants K1 = 0.01, K2 = 0.03, peak 1), computed per channel on
@@ -44,6 +56,39 @@ class SSIMParams(Params):
         if value % 2 == 0:
             raise ValueError("must be odd")
         return value
+
+
+class PSNRHoleParams(PSNRParams):
+    """PSNR over the hole pixels per sample (dB, peak 1, images in [0, 1]); higher is better.
+
+    Identical images have infinite PSNR; the metric returns `max_db` instead (and never
+    more), so averages stay finite.
+    """
+
+
+class PSNRFullParams(PSNRParams):
+    """PSNR over the whole image per sample (dB, peak 1, images in [0, 1]); higher is better.
+
+    Identical images have infinite PSNR; the metric returns `max_db` instead (and never
+    more), so averages stay finite.
+    """
+
+
+class SSIMHoleParams(_SSIMParams):
+    """SSIM averaged over the hole pixels per sample (images in [0, 1]); 1 = identical.
+
+    Gaussian-window SSIM (K1 = 0.01, K2 = 0.03, peak 1) per channel on edge-replicated
+    images, so the SSIM map has one value per pixel; the map is averaged over channels,
+    then over the hole pixels.
+    """
+
+
+class SSIMFullParams(_SSIMParams):
+    """SSIM averaged over the whole image per sample (images in [0, 1]); 1 = identical.
+
+    Gaussian-window SSIM (K1 = 0.01, K2 = 0.03, peak 1) per channel on edge-replicated
+    images; the map is averaged over channels and all pixels.
+    """
 
 
 class AccuracyParams(Params):
