@@ -1,7 +1,8 @@
 """`nifti-slices`: 2-D slices of NIfTI volumes, optionally with a label volume as `input`.
 
-Volumes are normalised once, stored with the slicing axis first, (min .. `clip_percentile` -> [0, 1]) and kept in memory while
-they fit `cache_mb`; slices are cut and resized per item (cheap). Slices are split by their
+Volumes are normalised once (min .. `clip_percentile` -> [0, 1]), stored with the slicing
+axis first and kept in memory while they fit `cache_mb`; slices are cut and resized per
+item (cheap). Slices are split by their
 position along `axis` (contiguous blocks, or runs of `block_size` assigned by a hash), with
 `split_gap` slices dropped at every border so neighbouring, nearly identical slices never
 end up in two splits; or whole volumes are split by file name.
