@@ -23,12 +23,14 @@ class Progress:
         if not self.enabled:
             return
         if self.rich:
+            from rich.console import Console
             from rich.progress import (BarColumn, MofNCompleteColumn, Progress as Bar,
                                        TextColumn, TimeElapsedColumn, TimeRemainingColumn)
 
             self._bar = Bar(TextColumn("epoch {task.fields[epoch]}"), BarColumn(),
                             MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn(),
-                            TextColumn("{task.fields[losses]}"), transient=False)
+                            TextColumn("{task.fields[losses]}"), transient=False,
+                            console=Console(file=self.stream))
             self._bar.start()
             self._task = self._bar.add_task("train", total=steps, losses="",
                                             epoch=f"{epoch + 1}/{max_epochs}")

@@ -102,3 +102,27 @@ def test_evaluate_bins_by_mask_area_and_maps_to_unit_range():
     assert result["by_mask_area"] == {"0-10%": {"count": 1, "mae_hole": 0.5},
                                       "10-20%": {"count": 1, "mae_hole": 0.5},
                                       "50-100%": {"count": 1, "mae_hole": 0.5}}
+
+
+def test_progress_uses_rich_on_a_terminal_and_plain_lines_otherwise():
+    import io
+
+    from corefill.engine.progress import Progress
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    for stream, rich in ((Terminal(), True), (io.StringIO(), False)):
+        progress = Progress(stream=stream)
+        assert progress.rich is rich
+        progress.start_epoch(0, 2, 4)
+        progress.advance(2)
+        progress.losses(2, {"g_total": 0.25}, 12.0)
+        progress.end_epoch()
+        text = stream.getvalue()
+        assert "epoch 1/2" in text and "g_total=0.25" in text
+        assert ("step 2:" in text) is not rich
+    silent = io.StringIO()
+    Progress(enabled=False, stream=silent).line("rank 1")
+    assert silent.getvalue() == ""

@@ -123,3 +123,16 @@ def test_max_steps_stops_mid_epoch_and_plain_progress_lines(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "epoch 1/5: 3 steps" in out and "step 4: g_total=" in out
     assert "training: 4 steps" in out and "images/s" in out
+
+
+def test_tensorboard_scalars_and_images_when_enabled(tmp_path):
+    pytest.importorskip("tensorboard")
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+    recipe = toy_recipe("train.max_epochs=1", "train.tensorboard=true")
+    folder = run(recipe, out_dir=tmp_path / "run", registries=toy_registries())
+    events = EventAccumulator(str(folder / "tensorboard"))
+    events.Reload()
+    tags = events.Tags()
+    assert {"train/loss/g_total", "val/loss", "val/mae_hole"} <= set(tags["scalars"])
+    assert "samples" in tags["images"]
