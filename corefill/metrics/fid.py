@@ -28,8 +28,8 @@ def low_rank_frechet_distance(fake: np.ndarray, real: np.ndarray) -> float:
 
 def frechet_distance(fake: np.ndarray, real: np.ndarray) -> float:
     """pytorch-fid's Fréchet distance; for sets smaller than the feature size, whose
-    covariances are singular (where a 2048² matrix square root is slow, ~13 s on 2 cores,
-    and inaccurate), the exact low-rank form above gives the same value."""
+    covariances are singular (where a 2048² matrix square root takes seconds and is
+    inaccurate), the exact low-rank form above gives the same value."""
     from pytorch_fid.fid_score import calculate_frechet_distance
 
     if min(len(fake), len(real)) <= fake.shape[1]:
