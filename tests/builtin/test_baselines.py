@@ -77,10 +77,12 @@ def test_value_range_is_honoured(name):
     assert in_unit.min() >= 0 and in_unit.max() <= 1
 
 
-def test_uint8_mode_is_close_to_float_mode():
-    image, mask = smooth_image(), hole_mask()
+@pytest.mark.parametrize("channels", [1, 3])
+def test_uint8_mode_is_close_to_float_mode(channels):
+    image, mask = smooth_image(channels), hole_mask()
     as_float = make("telea")(image * (1 - mask), mask)
     as_uint8 = make("telea", dtype="uint8")(image * (1 - mask), mask)
+    assert as_uint8.shape == image.shape
     assert (as_float - as_uint8).abs().max() < 0.1
     with pytest.raises(ValueError, match="1 or 3 channels"):
         make("telea", dtype="uint8")(torch.zeros(1, 2, 8, 8), hole_mask(8, 2, 4))
