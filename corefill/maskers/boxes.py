@@ -1,4 +1,4 @@
-"""Rectangular maskers: a centred box (seeds 001/002) and randomly placed boxes."""
+"""Rectangular maskers: a centred box (seeds 001/002), random boxes, and the all-ones mask."""
 from __future__ import annotations
 
 from typing import Optional, Union
