@@ -38,7 +38,7 @@ def make(**kwargs):
 '''
 
 
-def write_plugin(root: Path, name: str, body: str | None = None, prefix: str = "") -> Path:
+def write_plugin(root: Path, name: str, body: str | None = None, prefix: str = "toy-") -> Path:
     """A plugin distribution ``corefill-<name>`` whose module is ``fake_<name>``."""
     module = f"fake_{name.replace('-', '_')}"
     code = body if body is not None else GOOD_MODULE.format(prefix=prefix, module=module)

@@ -18,7 +18,7 @@ def test_good_plugin_registers_lazily(tmp_path, monkeypatch):
     registries, infos = _load(monkeypatch, tmp_path)
     assert infos["good"].status == "ok" and infos["good"].components == 4
     assert infos["good"].distribution == "corefill-good" and infos["good"].version == "1.2.3"
-    spec = registries.get("generator", "unet")
+    spec = registries.get("generator", "toy-unet")
     assert "corefill-good 1.2.3" in spec.source and spec.target == "fake_good:make"
 
 
@@ -29,7 +29,7 @@ def test_plugin_raising_on_import_is_skipped(tmp_path, monkeypatch):
     assert infos["broken"].status == "broken"
     assert infos["broken"].error == "RuntimeError: cuda driver missing"
     assert infos["good"].status == "ok"
-    assert "unet" in registries["generator"]
+    assert "toy-unet" in registries["generator"]
 
 
 def test_plugin_raising_during_registration_is_rolled_back(tmp_path, monkeypatch):
@@ -67,7 +67,7 @@ def test_cli_survives_broken_plugin_and_shows_it(tmp_path):
     assert "ModuleNotFoundError: No module named 'not_a_real_module_xyz'" in line
     assert "Traceback" not in result.stdout + result.stderr
     components = run_cli(["components", "generator"], plugin_dir=tmp_path)
-    assert components.returncode == 0 and "unet" in components.stdout
+    assert components.returncode == 0 and "toy-unet" in components.stdout
     assert "ngf: int = 8" in components.stdout
 
 
@@ -78,7 +78,7 @@ def test_disable_env_skips_named_plugins(tmp_path):
     assert line.rstrip().endswith("disabled")
     components = run_cli(["components", "generator"], plugin_dir=tmp_path,
                          env={"COREFILL_DISABLE_PLUGINS": "good"})
-    assert "unet" not in components.stdout
+    assert "toy-unet" not in components.stdout
 
 
 def test_light_commands_do_not_import_torch(tmp_path):

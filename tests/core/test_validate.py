@@ -8,11 +8,11 @@ from fake_plugins import run_cli, write_plugin
 GOOD = """
 name: toy
 data:
-  dataset: {name: folder, params: {size: 64}}
-masker: {name: box}
-generator: {name: unet, params: {ngf: 16}}
+  dataset: {name: toy-folder, params: {size: 64}}
+masker: {name: toy-box}
+generator: {name: toy-unet, params: {ngf: 16}}
 losses:
-  - {name: l1, weight: 1.0}
+  - {name: toy-l1, weight: 1.0}
 train: {max_epochs: 2}
 """
 
@@ -46,7 +46,7 @@ def test_good_recipe_validates(tmp_path, plugin_dir):
         ("ngf: 16", "ngf: abc", "generator.params.ngf: Input should be a valid integer"),
         ("ngf: 16", "ngf: 0", "generator.params.ngf: Input should be greater than or equal to 1"),
         ("ngf: 16", "ngf: 16, depth: 3", "generator.params.depth: unknown key"),
-        ("name: unet", "name: unte", "generator.name: unknown generator 'unte'; did you mean 'unet'"),
+        ("name: toy-unet", "name: toy-unte", "generator.name: unknown generator 'toy-unte'; did you mean 'toy-unet'"),
         ("max_epochs: 2", "max_epoch: 2", "train.max_epoch: unknown key"),
         ("weight: 1.0", "weight: -1", "losses.0.weight: Input should be greater than or equal to 0"),
         ("size: 64", "size: 4", "data.dataset.params.size: Input should be greater than or equal to 8"),
@@ -85,8 +85,8 @@ def test_missing_file(tmp_path, plugin_dir):
 
 def test_unknown_split_override_key(tmp_path, plugin_dir):
     text = GOOD.replace(
-        "  dataset: {name: folder, params: {size: 64}}",
-        "  dataset: {name: folder, params: {size: 64}}\n  splits: {val: {sizze: 32}}",
+        "  dataset: {name: toy-folder, params: {size: 64}}",
+        "  dataset: {name: toy-folder, params: {size: 64}}\n  splits: {val: {sizze: 32}}",
     )
     result, path = _validate(tmp_path, plugin_dir, text)
     assert _one_line_error(result) == f"error: {path}: data.splits.val.sizze: unknown key (not allowed here)"
