@@ -39,7 +39,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--images", type=int, default=64, help="images per measurement")
     parser.add_argument("--batch", type=int, default=8, help="batch size")
+    parser.add_argument("--threads", type=int, default=None, help="torch threads (default: torch's)")
     args = parser.parse_args()
+    if args.threads:
+        torch.set_num_threads(args.threads)
     image = smooth_batch(args.batch)
     mask = torch.zeros(args.batch, 1, 256, 256)
     mask[..., 96:160, 96:160] = 1
