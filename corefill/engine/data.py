@@ -64,7 +64,10 @@ class MaskedDataset(Dataset):
 
     def __getitem__(self, key: Any) -> dict[str, Any]:
         epoch, index = key if isinstance(key, tuple) else (0, key)
-        item = dict(self.base[index])
+        # Datasets with random train crops take (epoch, index): new crops every epoch,
+        # reproducible, and correct with persistent workers.
+        epoch_key = isinstance(key, tuple) and getattr(self.base, "accepts_epoch_key", False)
+        item = dict(self.base[(epoch, index)] if epoch_key else self.base[index])
         image = item["image"]
         name = str(item.get("name", index))
         item["name"] = name

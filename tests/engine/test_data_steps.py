@@ -126,3 +126,19 @@ def test_progress_uses_rich_on_a_terminal_and_plain_lines_otherwise():
     silent = io.StringIO()
     Progress(enabled=False, stream=silent).line("rank 1")
     assert silent.getvalue() == ""
+
+
+def test_datasets_that_accept_epoch_keys_get_the_epoch():
+    class EpochAware(ToyDataset):
+        accepts_epoch_key = True
+
+        def __getitem__(self, key):
+            epoch, index = key if isinstance(key, tuple) else (-1, key)
+            item = super().__getitem__(index)
+            item["epoch"] = epoch
+            return item
+
+    wrapped = MaskedDataset(EpochAware(split="train"), None, seed=0, split="train")
+    assert wrapped[(5, 1)]["epoch"] == 5 and wrapped[1]["epoch"] == -1
+    plain = MaskedDataset(ToyDataset(split="train"), None, seed=0, split="train")
+    assert plain[(5, 1)]["name"] == "train-1"
