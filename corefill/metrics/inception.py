@@ -154,6 +154,12 @@ def _weights_instead_of_download(state: dict[str, torch.Tensor]) -> Iterator[Non
     def no_download(*args, **kwargs):
         return state
 
+    if not hasattr(fid_inception, "load_state_dict_from_url"):
+        # A pytorch-fid that fetches differently would download: refuse instead.
+        raise CheckpointError(
+            f"pytorch-fid {getattr(fid_inception, '__file__', '')} has no load_state_dict_from_url; "
+            "cannot build its InceptionV3 offline (pytorch-fid 0.3 is known to work)"
+        )
     with _PATCH_LOCK:
         original = fid_inception.load_state_dict_from_url
         fid_inception.load_state_dict_from_url = no_download

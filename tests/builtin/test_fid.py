@@ -59,15 +59,27 @@ def test_fid_of_a_set_with_itself_is_zero_and_grows_with_noise(fid_metric):
     gen = torch.Generator().manual_seed(0)
     real = torch.nn.functional.interpolate(torch.rand(2, 3, 4, 4, generator=gen), size=(16, 16),
                                            mode="bilinear", align_corners=False)
-    fid_metric.reset()
-    fid_metric.update(real, real, torch.ones(2, 1, 16, 16))
-    assert fid_metric.compute() == pytest.approx(0.0, abs=1e-6)
     noisy = (real + 0.3 * torch.randn(real.shape, generator=gen)).clamp(0, 1)
-    fid_metric.reset()
-    fid_metric.update(noisy[:1], real[:1], None)
-    fid_metric.update(noisy[1:], real[1:], None)  # features accumulate across updates
-    assert fid_metric.compute() > 1.0
-    assert fid_metric.higher_is_better is False and fid_metric.per_sample is False
+    real_features, noisy_features = fid_metric.features(real), fid_metric.features(noisy)
+    assert real_features.shape == (2, 2048)
+    assert frechet_distance(real_features, real_features) == pytest.approx(0.0, abs=1e-6)
+    assert frechet_distance(noisy_features, real_features) > 1.0
+
+
+def test_update_accumulates_and_compute_compares_outputs_with_targets(monkeypatch):
+    """The reset/update/compute bookkeeping, with a cheap stand-in for Inception."""
+    metric = build(registries().get("metric", "fid"), {})
+    assert metric.higher_is_better is False and metric.per_sample is False
+    monkeypatch.setattr(metric, "features", lambda images: images.flatten(1).double().numpy())
+    images = torch.rand(4, 1, 2, 2, generator=torch.Generator().manual_seed(3))
+    metric.reset()
+    metric.update(images[:2], images[:2], None)
+    metric.update(images[2:], images[2:], None)
+    assert metric.compute() == pytest.approx(0.0, abs=1e-9)
+    metric.reset()
+    metric.update(images[:3] + 1.0, images[:3], None)  # fake set shifted by 1 in 4 dims
+    metric.update(images[3:] + 1.0, images[3:], None)
+    assert metric.compute() == pytest.approx(4.0, rel=1e-6)
 
 
 def test_grey_images_are_replicated_to_rgb(fid_metric):
