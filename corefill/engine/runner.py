@@ -8,9 +8,10 @@ from typing import Any, Optional
 import torch
 
 from . import checkpoint, distributed
-from .data import to_device, to_unit
+from .data import eval_loader, to_device, to_unit
 from .evaluate import Model, evaluate_models
 from .session import Session
+from .steps import complete
 
 
 class _Window:
@@ -53,6 +54,8 @@ class Runner(Session):
                 scheduler.step()
             if self.epoch % train.val_every == 0 or self.epoch == train.max_epochs:
                 self.validate()
+            elif self.dist.is_main:
+                self._samples_only()
             self.save("last")
         if self.step > 0 and self.last_val_step != self.step:
             self.validate()  # stopped by a limit mid-way: validate what we have
@@ -151,6 +154,20 @@ class Runner(Session):
                                f"({self.stopper.rule}, patience {self.stopper.patience})")
             return True
         return False
+
+    def _samples_only(self) -> None:
+        """The epoch's sample grid without a full validation (val_every > 1)."""
+        count = self.recipe.train.sample_count
+        loader = eval_loader(self.val_set, batch_size=min(count, self.val_loader.batch_size),
+                             num_workers=0, pin_memory=False, limit=count)
+        samples = _SampleCollector(count, self.value_range)
+        self.g_raw.eval()
+        with torch.no_grad():
+            for batch in loader:
+                batch = to_device(batch, self.device)
+                samples(batch, {"trained": complete(self.g_raw, batch, self.region)})
+        self.g_raw.train()
+        self.files.save_samples(self.epoch, samples.grid_rows(), self.step)
 
     # ---------------------------------------------------------------- the end
     def finish(self) -> Optional[dict[str, Any]]:

@@ -102,10 +102,15 @@ def test_same_seed_same_recipe_gives_identical_weights(tmp_path):
 
 def test_schedulers_change_learning_rate_per_epoch(tmp_path):
     recipe = toy_recipe("train.max_epochs=4", "train.scheduler.name=step",
-                        "train.scheduler.step_size=2", "train.scheduler.gamma=0.5")
+                        "train.scheduler.step_size=2", "train.scheduler.gamma=0.5",
+                        "train.val_every=3")
     folder = run(recipe, out_dir=tmp_path / "step", registries=toy_registries())
     lrs = {r["epoch"]: r["lr"] for r in records(folder, "train")}
     assert lrs == {0: 0.01, 1: 0.01, 2: 0.005, 3: 0.005}
+    # validation after epochs 3 and 4 (the last); sample grids after every epoch
+    assert [r["epoch"] for r in records(folder, "val")] == [3, 4]
+    assert sorted(p.name for p in (folder / "samples").iterdir()) == [
+        f"epoch_{e:04d}.png" for e in range(1, 5)]
 
     recipe = toy_recipe("train.max_epochs=4", "train.scheduler.name=linear",
                         "train.scheduler.decay_start=2")
@@ -136,3 +141,11 @@ def test_tensorboard_scalars_and_images_when_enabled(tmp_path):
     tags = events.Tags()
     assert {"train/loss/g_total", "val/loss", "val/mae_hole"} <= set(tags["scalars"])
     assert "samples" in tags["images"]
+
+
+def test_max_minutes_stops_at_the_next_logging_step(tmp_path):
+    recipe = toy_recipe("train.max_epochs=5", "train.max_minutes=1e-6", "train.log_every=2")
+    folder = run(recipe, out_dir=tmp_path / "run", registries=toy_registries())
+    state = torch.load(folder / "checkpoints" / "last.pt", weights_only=True)
+    assert (state["step"], state["epoch"]) == (2, 0)
+    assert (folder / "report.json").exists()
