@@ -2,6 +2,7 @@
 
 Inception runs at 299² on CPU (~0.1-0.3 s per image), so the sets here are tiny.
 """
+import urllib.request
 import warnings
 
 import numpy as np
@@ -23,6 +24,12 @@ def offline_env(tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("COREFILL_CACHE", str(root / "cache"))
         patch.setattr(torch.hub, "get_dir", lambda: str(root / "hub"))
+
+        def no_network(*args, **kwargs):
+            raise AssertionError("FID tried to download")
+
+        patch.setattr(urllib.request, "urlopen", no_network)
+        patch.setattr(torch.hub, "download_url_to_file", no_network)
         inception.fid_state_dict.cache_clear()
         yield root
     inception.fid_state_dict.cache_clear()
