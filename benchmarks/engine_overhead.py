@@ -6,7 +6,7 @@ order alternates) so machine noise hits both alike. Prints images/s for each, an
 engine's cost relative to the bare loop (target: under 3%).
 
     python benchmarks/engine_overhead.py [--rounds 7] [--size 64] [--batch 8]
-        [--images 64] [--width 32] [--adversarial] [--device cpu]
+        [--images 64] [--width 32] [--adversarial] [--device cpu] [--threads N]
 """
 from __future__ import annotations
 
@@ -170,7 +170,10 @@ def main() -> None:
     parser.add_argument("--width", type=int, default=32)
     parser.add_argument("--adversarial", action="store_true")
     parser.add_argument("--device", default="cpu")
+    parser.add_argument("--threads", type=int, default=0, help="torch threads (0: default)")
     args = parser.parse_args()
+    if args.threads:
+        torch.set_num_threads(args.threads)
     recipe = {
         "name": "bench", "device": args.device,
         "data": {"dataset": {"name": "mem", "params": {"count": args.images, "size": args.size}},

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import warnings
 from pathlib import Path
 from typing import Any, Optional
 
@@ -137,5 +138,7 @@ def _tensorboard_writer(folder: Path):
     try:
         from torch.utils.tensorboard import SummaryWriter
     except ImportError:  # optional: tensorboard is not installed
+        warnings.warn("train.tensorboard is true but tensorboard is not installed; "
+                      "pip install tensorboard to get TensorBoard logs", stacklevel=2)
         return None
     return SummaryWriter(log_dir=str(folder))

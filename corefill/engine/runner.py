@@ -186,6 +186,8 @@ class Runner(Session):
             report = evaluate(self.recipe, self.g_raw, folder=self.folder, device=self.device,
                               registries=self.registries, checkpoint_label=label,
                               training=training, train_set=self.train_set)
+            for key, entry in report["models"].items():
+                self.progress.line(f"test {key}:", entry["metrics"])
             self.progress.line(f"report: {self.folder / 'report.md'}")
         distributed.barrier(self.dist)
         return report

@@ -149,3 +149,15 @@ def test_max_minutes_stops_at_the_next_logging_step(tmp_path):
     state = torch.load(folder / "checkpoints" / "last.pt", weights_only=True)
     assert (state["step"], state["epoch"]) == (2, 0)
     assert (folder / "report.json").exists()
+
+
+def test_worker_processes_give_the_same_training_as_the_main_process(tmp_path):
+    # masks are seeded per item, so loading in 2 workers changes nothing but speed
+    main = run(toy_recipe("train.max_epochs=2"), out_dir=tmp_path / "main",
+               registries=toy_registries())
+    workers = run(toy_recipe("train.max_epochs=2", "data.num_workers=2"),
+                  out_dir=tmp_path / "workers", registries=toy_registries())
+    a = torch.load(main / "checkpoints" / "last.pt", weights_only=True)["networks"]
+    b = torch.load(workers / "checkpoints" / "last.pt", weights_only=True)["networks"]
+    for key in a["generator"]:
+        assert torch.equal(a["generator"][key], b["generator"][key]), key
