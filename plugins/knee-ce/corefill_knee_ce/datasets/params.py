@@ -46,6 +46,6 @@ class KneeRadiographsParams(Params):
     )
     train_crops: int = Field(1024, ge=1, le=100000, description="random train crops (embedded data)")
     max_eval_crops: int = Field(
-        64, ge=1, le=10000, description="cap on val/test crops, one per held-out grid cell (embedded)"
+        128, ge=1, le=10000, description="cap on val/test crops each, taken along held-out bands (embedded)"
     )
     seed: int = Field(0, description="seed of the embedded crop positions")

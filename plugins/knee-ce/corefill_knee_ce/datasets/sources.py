@@ -94,41 +94,51 @@ def _embedded_sources(scale: float) -> list[tuple[str, str, np.ndarray, bool]]:
     return sources
 
 
-def _cells(stem: str, image: np.ndarray, size: int, val_fraction: float, test_fraction: float):
-    """Split of every ``size``² grid cell, and the mask of pixels in held-out cells."""
-    rows, cols = image.shape[0] // size, image.shape[1] // size
-    if rows == 0 or cols == 0:
+def _bands(stem: str, image: np.ndarray, size: int, val_fraction: float,
+           test_fraction: float) -> dict[int, str]:
+    """Split of every horizontal band of ``size`` rows, ordered by a hash of its name.
+
+    Taking the first bands (by hash) for test, then val, guarantees each held-out split
+    at least one band when its fraction is above zero.
+    """
+    rows = image.shape[0] // size
+    if rows == 0 or image.shape[1] < size:
         raise DataError(f"embedded data: embedded_scale makes {stem} smaller than {size}²")
-    splits = {(r, c): io.split_of(f"{stem}@{r},{c}", val_fraction, test_fraction)
-              for r in range(rows) for c in range(cols)}
-    blocked = np.zeros(image.shape, dtype=bool)
-    for (r, c), split in splits.items():
-        if split != "train":
-            blocked[r * size:(r + 1) * size, c * size:(c + 1) * size] = True
-    return splits, blocked
+    order = sorted(range(rows), key=lambda r: io.split_key(f"{stem}@band{r}"))
+    n_test = max(int(test_fraction > 0), round(rows * test_fraction))
+    n_val = max(int(val_fraction > 0), round(rows * val_fraction))
+    splits = {r: "train" for r in range(rows)}
+    for k, r in enumerate(order[:n_test + n_val]):
+        splits[r] = "test" if k < n_test else "val"
+    return splits
 
 
 def embedded_items(*, size, scale, val_fraction, test_fraction, train_crops, max_eval_crops,
                    seed) -> Iterator[Item]:
-    """Crops of the pydicom-data radiographs, held out by grid cell.
+    """Crops of the pydicom-data radiographs, held out by horizontal band.
 
-    Each source is tiled into ``size``² cells; a cell's split comes from a hash of its
-    name. Val/test items are their cells (no overlap with anything else); train crops sit
-    at random positions covering train cells only, so no held-out pixel is ever trained on.
+    Each source is cut into bands ``size`` rows high; a band's split comes from a hash of
+    its name. Val/test crops run along their bands at a stride of ``size // 2``; train
+    crops sit at random positions overlapping no held-out band, so no held-out pixel is
+    ever trained on.
     """
     rng = np.random.default_rng(seed)
     sources = _embedded_sources(scale)
     counts = {"val": 0, "test": 0}
     allowed = []
     for stem, path, image, negative in sources:
-        splits, blocked = _cells(stem, image, size, val_fraction, test_fraction)
-        allowed.append(~blocked)
-        for (r, c), split in splits.items():
-            if split != "train" and counts[split] < max_eval_crops:
-                counts[split] += 1
-                crop = image[r * size:(r + 1) * size, c * size:(c + 1) * size].copy()
-                yield Item(f"{stem}#r{r}c{c}", f"{path}#r{r}c{c}", split, crop,
-                           known_negative=negative)
+        free = np.ones(image.shape, dtype=bool)
+        for r, split in _bands(stem, image, size, val_fraction, test_fraction).items():
+            if split == "train":
+                continue
+            free[r * size:(r + 1) * size] = False
+            for x in range(0, image.shape[1] - size + 1, max(1, size // 2)):
+                if counts[split] < max_eval_crops:
+                    counts[split] += 1
+                    crop = image[r * size:(r + 1) * size, x:x + size].copy()
+                    yield Item(f"{stem}#y{r * size}x{x}", f"{path}#y{r * size}x{x}", split,
+                               crop, known_negative=negative)
+        allowed.append(free)
     areas = np.asarray([a.sum() for a in allowed], dtype=np.float64)
     for (stem, path, image, negative), free, share in zip(sources, allowed, areas / areas.sum()):
         wanted = int(round(train_crops * share))
