@@ -58,7 +58,7 @@ class Runner(Session):
                 self._samples_only()
             self.save("last")
         if self.step > 0 and self.last_val_step != self.step:
-            self.validate()  # stopped by a limit mid-way: validate what we have
+            self.validate(count=False)  # stopped by a limit mid-way: validate what we have
             self.save("last")
         if self.dist.is_main:
             self.files.save_loss_curves()
@@ -82,8 +82,16 @@ class Runner(Session):
             module.train()
         self.progress.start_epoch(self.epoch, train.max_epochs, len(loader))
         start = time.perf_counter()
+        try:
+            limited = self._epoch_steps(loader, start)
+        finally:
+            self.progress.end_epoch()
+        self.elapsed_s += time.perf_counter() - start
+        return limited
+
+    def _epoch_steps(self, loader, start: float) -> bool:
+        train, world = self.recipe.train, self.dist.world
         window, limited = _Window(), False
-        world = self.dist.world
         for batch in loader:
             images = batch["image"].shape[0] * world
             losses = self.stepper.step(to_device(batch, self.device))
@@ -102,8 +110,6 @@ class Runner(Session):
                 break
         if window.steps:
             self._log(window)
-        self.elapsed_s += time.perf_counter() - start
-        self.progress.end_epoch()
         return limited
 
     def _log(self, window: _Window) -> None:
@@ -120,16 +126,19 @@ class Runner(Session):
         self.progress.losses(self.step, means, rate)
 
     # ---------------------------------------------------------------- validation
-    def validate(self) -> None:
+    def validate(self, count: bool = True) -> None:
+        """Validate (rank 0); ``count=False``: not an epoch-end validation, so it does
+        not count for early stopping (a resumed run then stops where an uninterrupted one
+        would)."""
         self.last_val_step = self.step
         stop = False
         if self.dist.is_main:
-            stop = self._validate_main()
+            stop = self._validate_main(count)
         self.stopped_early = bool(distributed.from_main(stop, self.dist))
         for module in self.networks.values():
             module.train()
 
-    def _validate_main(self) -> bool:
+    def _validate_main(self, count: bool) -> bool:
         self.g_raw.eval()
         samples = _SampleCollector(self.recipe.train.sample_count, self.value_range)
         model = Model("trained", self.recipe.generator.name, self.g_raw, self.region)
@@ -149,7 +158,7 @@ class Runner(Session):
             self._curves_at = now
         if self.best is not None and self.best.update(values[self.best.key], self.epoch):
             self.save("best")
-        if self.stopper is not None and self.stopper.update(values[self.stopper.key], self.epoch):
+        if count and self.stopper is not None and self.stopper.update(values[self.stopper.key], self.epoch):
             self.progress.line(f"early stopping: {self.stopper.key} did not improve "
                                f"({self.stopper.rule}, patience {self.stopper.patience})")
             return True
