@@ -47,8 +47,8 @@ class Session:
 
     # ---------------------------------------------------------------- building
     def setup(self) -> None:
-        recipe, regs, train = self.recipe, self.registries, self.recipe.train
-        torch.manual_seed(recipe.seed)  # same seed -> same initial weights on every rank
+        recipe, regs = self.recipe, self.registries
+        self._check_folder()  # before any slow building
         masker = build.masker(recipe, regs)
         self.train_set = MaskedDataset(build.dataset(recipe, regs, "train"), masker,
                                        seed=recipe.seed, split="train")
@@ -58,6 +58,7 @@ class Session:
         self.val_keys = build.validation_keys(build.metric_directions(self.metrics_factory),
                                               bool(self.losses.reconstruction))
         self._trackers()
+        torch.manual_seed(recipe.seed)  # same seed -> same initial weights on every rank
         self._networks()
         pin = self.device.type == "cuda"
         data = recipe.data
@@ -91,6 +92,8 @@ class Session:
     def _networks(self) -> None:
         recipe, regs, train = self.recipe, self.registries, self.recipe.train
         cuda = self.device.type == "cuda"
+        if cuda:  # fixed image sizes: let cuDNN pick the fastest kernels once
+            torch.backends.cudnn.benchmark = True
         self.g_raw = build.network("generator", recipe.generator, regs).to(self.device)
         self.region = getattr(self.g_raw, "output_region", None)
         self.g = distributed.wrap(self.g_raw, self.dist, self.device)
@@ -125,14 +128,19 @@ class Session:
         return nets
 
     # ---------------------------------------------------------------- state
+    def _check_folder(self) -> None:
+        last = self.folder / "checkpoints" / "last.pt"
+        if self.resume and not last.is_file():
+            raise CheckpointError(f"{last}: no such checkpoint to resume from")
+        if not self.resume and last.exists() and not self.force:
+            raise CheckpointError(f"{self.folder}: run folder already has a checkpoint; use "
+                                  "--resume to continue it or --force to start over")
+
     def _open_folder(self) -> None:
         last = self.folder / "checkpoints" / "last.pt"
         offset = None
         if self.resume:
             offset = self.restore(checkpoint.load(last), last)
-        elif last.exists() and not self.force:
-            raise CheckpointError(f"{self.folder}: run folder already has a checkpoint; use "
-                                  "--resume to continue it or --force to start over")
         if self.dist.is_main:
             if not self.resume:  # starting over: an old best.pt must not outlive its run
                 for old in ("last.pt", "best.pt"):
