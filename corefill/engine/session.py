@@ -177,12 +177,16 @@ class Session:
             changes = checkpoint.recipe_changes(state["recipe_yaml"], self.recipe_yaml)
             raise CheckpointError(f"{path}: recipe changed since this checkpoint "
                                   f"({'; '.join(changes)}); use --force to resume anyway")
-        for name, module in self.networks.items():
-            module.load_state_dict(state["networks"][name])
-        for group in ("optimizers", "schedulers", "scalers"):
-            for name, obj in getattr(self, group).items():
-                if name in state[group]:
-                    obj.load_state_dict(state[group][name])
+        try:
+            for name, module in self.networks.items():
+                module.load_state_dict(state["networks"][name])
+            for group in ("optimizers", "schedulers", "scalers"):
+                for name, obj in getattr(self, group).items():
+                    if name in state[group]:
+                        obj.load_state_dict(state[group][name])
+        except (KeyError, RuntimeError, ValueError) as exc:
+            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            raise CheckpointError(f"{path}: does not fit the recipe's networks: {first}") from None
         checkpoint.set_rng_state(state["rng"])
         if self.stopper and state["stopper"]:
             self.stopper.load_state_dict(state["stopper"])

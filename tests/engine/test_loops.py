@@ -86,7 +86,7 @@ def test_adversarial_loop_trains_generator_and_discriminator(tmp_path, extra):
 
 
 def test_same_seed_same_recipe_gives_identical_weights(tmp_path):
-    recipe = toy_recipe("train.max_epochs=2", *ADVERSARIAL)
+    recipe = toy_recipe("train.max_epochs=1", *ADVERSARIAL)
     first = run(recipe, out_dir=tmp_path / "a", registries=toy_registries())
     second = run(recipe, out_dir=tmp_path / "b", registries=toy_registries())
     a = torch.load(first / "checkpoints" / "last.pt", weights_only=True)["networks"]
@@ -94,7 +94,7 @@ def test_same_seed_same_recipe_gives_identical_weights(tmp_path):
     for net in a:
         for key in a[net]:
             assert torch.equal(a[net][key], b[net][key]), (net, key)
-    other = run(toy_recipe("train.max_epochs=2", "seed=4", *ADVERSARIAL),
+    other = run(toy_recipe("train.max_epochs=1", "seed=4", *ADVERSARIAL),
                 out_dir=tmp_path / "c", registries=toy_registries())
     c = torch.load(other / "checkpoints" / "last.pt", weights_only=True)["networks"]
     assert not torch.equal(a["generator"]["head.weight"], c["generator"]["head.weight"])

@@ -78,6 +78,9 @@ def test_resume_mid_epoch_after_step_limit_matches_uninterrupted(tmp_path):
     run(toy_recipe("train.max_epochs=2"), out_dir=tmp_path / "cut", resume=True, force=True,
         registries=toy_registries())
     assert_same(networks(whole), networks(tmp_path / "cut"))
+    with pytest.raises(CheckpointError, match="does not fit the recipe's networks"):
+        run(toy_recipe("train.max_epochs=3", "generator.params.width=4"),
+            out_dir=tmp_path / "cut", resume=True, force=True, registries=toy_registries())
 
 
 def test_fresh_run_in_used_folder_and_missing_checkpoint_are_refused(tmp_path):
