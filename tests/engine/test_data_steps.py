@@ -142,3 +142,12 @@ def test_datasets_that_accept_epoch_keys_get_the_epoch():
     assert wrapped[(5, 1)]["epoch"] == 5 and wrapped[1]["epoch"] == -1
     plain = MaskedDataset(ToyDataset(split="train"), None, seed=0, split="train")
     assert plain[(5, 1)]["name"] == "train-1"
+
+
+def test_importing_the_engine_does_not_import_torch():
+    import subprocess
+    import sys
+
+    code = "import sys, corefill.engine; assert 'torch' not in sys.modules, 'torch imported'"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
