@@ -6,6 +6,7 @@ no-op for a single process. Only rank 0 writes files and logs.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from dataclasses import dataclass
 
 import torch
@@ -53,7 +54,10 @@ def init(info: DistInfo, device: torch.device) -> bool:
     if not info.enabled or dist.is_initialized():
         return False
     backend = "nccl" if device.type == "cuda" else "gloo"
-    dist.init_process_group(backend=backend, rank=info.rank, world_size=info.world)
+    # Ranks > 0 wait while rank 0 validates and evaluates (FID can take a while): a
+    # generous timeout keeps them from giving up.
+    dist.init_process_group(backend=backend, rank=info.rank, world_size=info.world,
+                            timeout=timedelta(hours=2))
     return True
 
 
