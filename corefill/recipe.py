@@ -100,6 +100,10 @@ class Recipe(_Strict):
     metrics: list[ComponentRef] = Field(default_factory=list)
     baselines: list[ComponentRef] = Field(default_factory=list)
     train: TrainSettings = Field(default_factory=TrainSettings)
+    test_outputs: bool = Field(
+        False, description="write every test output of the trained generator to "
+        "RUN/test_outputs/<item name>.png"
+    )
     output_dir: str = "runs/{name}"
 
     @field_validator("output_dir")

@@ -29,7 +29,8 @@ def validate(recipe: str, overrides: tuple[str, ...]) -> None:
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
               help="Run folder (default: the recipe's output_dir).")
 @click.option("--resume", is_flag=True, help="Continue the run in the run folder.")
-@click.option("--force", is_flag=True, help="With --resume: accept a changed recipe.")
+@click.option("--force", is_flag=True, help="With --resume: accept a changed recipe. Without: start over in a run "
+                   "folder that already holds a checkpoint.")
 def run(recipe: str, overrides: tuple[str, ...], device: str | None, out_dir: str | None,
         resume: bool, force: bool) -> None:
     """Train and evaluate what RECIPE assembles; writes a run folder."""

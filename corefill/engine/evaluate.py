@@ -92,7 +92,8 @@ def _summarise(tally: _Tally, area: torch.Tensor, count: int) -> dict[str, Any]:
     result: dict[str, Any] = {"count": count, "metrics": {}, "by_mask_area": {}}
     values = {name: torch.cat(parts).cpu() for name, parts in tally.per_sample.items()}
     for name, per_sample in values.items():
-        result["metrics"][name] = float(per_sample.mean())
+        # nanmean: a hole metric is NaN for an item without a hole; it must not poison the mean.
+        result["metrics"][name] = float(per_sample.nanmean())
     for metric in tally.metrics:
         if not getattr(metric, "per_sample", True):
             result["metrics"][metric.name] = float(metric.compute())
@@ -106,6 +107,6 @@ def _summarise(tally: _Tally, area: torch.Tensor, count: int) -> dict[str, Any]:
             continue
         entry = {"count": n}
         for name, per_sample in values.items():
-            entry[name] = float(per_sample[inside].mean())
+            entry[name] = float(per_sample[inside].nanmean())
         result["by_mask_area"][area_bin_label(low, high)] = entry
     return result

@@ -11,8 +11,9 @@ from ..config import recipe_hash
 from ..errors import CheckpointError
 from ..recipe import Recipe
 from . import build, checkpoint
-from .data import MaskedDataset, eval_loader
+from .data import MaskedDataset, eval_loader, to_unit
 from .evaluate import AREA_EDGES, Model, area_bin_label, evaluate_models
+from .outputs import write_png
 from .report import write_report
 
 
@@ -62,8 +63,11 @@ def evaluate(recipe: Recipe, generator: Optional[torch.nn.Module], *, folder: st
     metrics_factory = build.metrics_factory(recipe, registries)
     loader = eval_loader(test_set, batch_size=batch_size, num_workers=data.num_workers,
                          pin_memory=pin)
+    writer = None
+    if recipe.test_outputs and generator is not None:
+        writer = _TestOutputWriter(folder / "test_outputs", test_set.value_range)
     results = evaluate_models(models, loader, metrics_factory=metrics_factory,
-                              value_range=test_set.value_range, device=device)
+                              value_range=test_set.value_range, device=device, on_batch=writer)
     directions = build.metric_directions(metrics_factory)
     report = {
         "recipe": recipe.name, "recipe_hash": recipe_hash(recipe), "split": "test",
@@ -78,6 +82,19 @@ def evaluate(recipe: Recipe, generator: Optional[torch.nn.Module], *, folder: st
     }
     write_report(folder, report)
     return report
+
+
+class _TestOutputWriter:
+    """Writes the trained generator's composited test outputs, one PNG per item name."""
+
+    def __init__(self, folder: Path, value_range) -> None:
+        self.folder, self.value_range = folder, value_range
+
+    def __call__(self, batch: dict[str, Any], outputs: dict[str, torch.Tensor]) -> None:
+        images = to_unit(outputs["trained"], self.value_range)
+        for name, image in zip(batch["name"], images):
+            safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in str(name))
+            write_png(self.folder / f"{safe}.png", image)
 
 
 def load_generator(checkpoint_path: str | Path, device: str = "cpu", registries=None):

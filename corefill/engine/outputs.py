@@ -28,6 +28,21 @@ def write_atomic(path: Path, data: bytes | str) -> None:
         raise
 
 
+def write_png(path: Path, image: torch.Tensor) -> None:
+    """Write a (C, H, W) image in [0, 1] as an 8-bit PNG, atomically."""
+    import io
+
+    from PIL import Image
+
+    array = (image.detach().float().clamp(0, 1) * 255).round().to(torch.uint8)
+    array = array.permute(1, 2, 0).cpu().numpy()
+    if array.shape[2] == 1:
+        array = array[:, :, 0]
+    buffer = io.BytesIO()
+    Image.fromarray(array).save(buffer, format="PNG")
+    write_atomic(path, buffer.getvalue())
+
+
 def read_metrics(path: Path) -> list[dict[str, Any]]:
     if not path.is_file():
         return []
@@ -71,20 +86,14 @@ class RunFiles:
 
     def save_samples(self, epoch: int, rows: list[torch.Tensor], step: int) -> Path:
         """One grid per epoch; ``rows`` are (N, C, H, W) in [0, 1]: real, input, output."""
-        from PIL import Image
         from torchvision.utils import make_grid
 
         channels = max(row.shape[1] for row in rows)
         rows = [_as_channels(row, channels) for row in rows]
         count = rows[0].shape[0]
         grid = make_grid(torch.cat(rows), nrow=count, padding=2, pad_value=1.0)
-        array = (grid.clamp(0, 1) * 255).round().to(torch.uint8).permute(1, 2, 0).numpy()
-        if array.shape[2] == 1:
-            array = array[:, :, 0]
         path = self.samples / f"epoch_{epoch:04d}.png"
-        temp = path.with_name(f".{path.name}.tmp.png")
-        Image.fromarray(array).save(temp)
-        os.replace(temp, path)
+        write_png(path, grid)
         if self._tb is not None:
             self._tb.add_image("samples", grid.clamp(0, 1), step)
         return path

@@ -151,3 +151,12 @@ def test_importing_the_engine_does_not_import_torch():
     code = "import sys, corefill.engine; assert 'torch' not in sys.modules, 'torch imported'"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_item_without_hole_does_not_poison_the_mean():
+    from corefill.engine.evaluate import _summarise, _Tally
+
+    tally = _Tally(metrics=[], per_sample={"psnr_hole": [torch.tensor([30.0, float("nan"), 20.0])]})
+    result = _summarise(tally, torch.tensor([10.0, 0.0, 12.0]), 3)
+    assert result["metrics"]["psnr_hole"] == 25.0
+    assert result["by_mask_area"]["10-20%"]["psnr_hole"] == 25.0

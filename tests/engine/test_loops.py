@@ -161,3 +161,15 @@ def test_worker_processes_give_the_same_training_as_the_main_process(tmp_path):
     b = torch.load(workers / "checkpoints" / "last.pt", weights_only=True)["networks"]
     for key in a["generator"]:
         assert torch.equal(a["generator"][key], b["generator"][key]), key
+
+
+def test_test_outputs_written_per_item_when_asked(tmp_path):
+    recipe = toy_recipe("train.max_epochs=1", "test_outputs=true")
+    folder = run(recipe, out_dir=tmp_path / "run", registries=toy_registries())
+    written = sorted((folder / "test_outputs").glob("*.png"))
+    report = json.loads((folder / "report.json").read_text())
+    assert len(written) == report["images"] == 6
+    assert Image.open(written[0]).size == (16, 16)
+    plain = run(toy_recipe("train.max_epochs=1"), out_dir=tmp_path / "plain",
+                registries=toy_registries())
+    assert not (plain / "test_outputs").exists()
