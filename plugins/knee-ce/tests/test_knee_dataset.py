@@ -68,7 +68,7 @@ def kaggle_root(tmp_path):
 
 
 def test_kaggle_layout_splits_grades_and_rules(kaggle_root, tmp_path):
-    train = KneeRadiographs(split="train", **params(root=str(kaggle_root), size=32, augment=False))
+    train = KneeRadiographs(split="train", **params(root=str(kaggle_root), size=32, augment="none"))
     val = KneeRadiographs(split="val", **params(root=str(kaggle_root), size=32))
     test = KneeRadiographs(split="test", **params(root=str(kaggle_root), size=32))
     names = {s: {d[i]["name"] for i in range(len(d))} for s, d in
@@ -95,7 +95,7 @@ def test_kaggle_layout_splits_grades_and_rules(kaggle_root, tmp_path):
 
 def test_negative_png_and_dicom_come_out_bright_on_dense(kaggle_root):
     val = KneeRadiographs(split="val", **params(root=str(kaggle_root), size=32))
-    train = KneeRadiographs(split="train", **params(root=str(kaggle_root), size=32, augment=False))
+    train = KneeRadiographs(split="train", **params(root=str(kaggle_root), size=32, augment="none"))
     for dataset, wanted in ((train, "train/1/negative.png"), (val, "val/3/scan.dcm")):
         item = next(dataset[i] for i in range(len(dataset)) if dataset[i]["name"] == wanted)
         image = item["image"][0]
@@ -107,17 +107,27 @@ def test_flat_folder_is_split_by_name_hash(tmp_path):
     for k in range(30):
         save_png(tmp_path / "flat" / f"knee{k:02d}.png", radiograph(seed=k))
     sizes = [len(KneeRadiographs(split=s, **params(root=str(tmp_path / "flat"), size=16,
-                                                   augment=False)))
+                                                   augment="none")))
              for s in ("train", "val", "test")]
     assert sum(sizes) == 30 and min(sizes) > 0 and sizes[0] > sizes[1]
 
 
-def test_augmentation_adds_mirrored_copies(kaggle_root):
-    plain = KneeRadiographs(split="train", **params(root=str(kaggle_root), size=32, augment=False))
-    doubled = KneeRadiographs(split="train", **params(root=str(kaggle_root), size=32))
-    assert len(doubled) == 2 * len(plain)
-    assert torch.equal(doubled[len(plain)]["image"], plain[0]["image"].flip(-1))
-    assert torch.equal(doubled[len(plain)]["image"], doubled[len(plain)]["image"])
+def test_augmentation_adds_mirrored_and_rotated_copies(kaggle_root):
+    plain = KneeRadiographs(split="train", **params(root=str(kaggle_root), size=32, augment="none"))
+    n = len(plain)
+    mirror = KneeRadiographs(split="train", **params(root=str(kaggle_root), size=32))
+    assert len(mirror) == 2 * n
+    assert torch.equal(mirror[n]["image"], plain[0]["image"].flip(-1))
+    dihedral = KneeRadiographs(split="train", **params(root=str(kaggle_root), size=32,
+                                                      augment="dihedral"))
+    assert len(dihedral) == 8 * n
+    variants = [dihedral[k * n]["image"] for k in range(8)]
+    assert torch.equal(variants[2], torch.rot90(plain[0]["image"], 1, dims=(1, 2)))
+    assert len({v.numpy().tobytes() for v in variants}) == 8  # all distinct
+    assert torch.equal(dihedral[3 * n]["image"], dihedral[3 * n]["image"])  # deterministic
+    # Held-out splits are never augmented.
+    val = KneeRadiographs(split="val", **params(root=str(kaggle_root), size=32, augment="dihedral"))
+    assert len(val) == 3
 
 
 def test_missing_root_names_the_path(tmp_path):
@@ -134,7 +144,7 @@ def _position(name):
 def test_embedded_crops_hold_out_whole_bands():
     size = 32
     config = params(size=size, train_crops=200, embedded_scale=0.0625)
-    train = KneeRadiographs(split="train", **{**config, "augment": False})
+    train = KneeRadiographs(split="train", **{**config, "augment": "none"})
     held = [_position(d[i]["name"]) for split in ("val", "test")
             for d in [KneeRadiographs(split=split, **config)] for i in range(len(d))]
     assert len(train) > 50 and held

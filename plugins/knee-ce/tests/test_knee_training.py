@@ -18,7 +18,7 @@ def tiny_recipe():
         "seed": 0,
         "data": {
             "dataset": {"name": "knee-radiographs", "params": {
-                "size": SIZE, "embedded_scale": 0.125, "train_crops": 256, "max_eval_crops": 8}},
+                "size": SIZE, "embedded_scale": 0.125, "train_crops": 160, "max_eval_crops": 8}},
             "batch_size": 16,
         },
         "masker": {"name": "center", "params": {"fraction": 0.5}},

@@ -18,6 +18,7 @@ from .preprocess import Rules, apply_rules
 from .sources import embedded_items, folder_items
 
 REPORT_DIR = "preprocessing"
+VARIANTS = {"none": 1, "mirror": 2, "dihedral": 8}
 
 
 @dataclass
@@ -86,10 +87,11 @@ class KneeRadiographs(Dataset):
     value_range = (-1.0, 1.0)
     channels = 1
 
-    def __init__(self, *, split="train", augment=True, **config):
+    def __init__(self, *, split="train", augment="mirror", **config):
         if split not in ("train", "val", "test"):
             raise DataError(f"knee-radiographs: unknown split {split!r}")
-        self.split, self.augment = split, augment and split == "train"
+        self.split = split
+        self.variants = VARIANTS[augment] if split == "train" else 1
         self.prepared = prepare(config)
         self.items = self.prepared.kept[split]
         if not self.items:
@@ -99,18 +101,21 @@ class KneeRadiographs(Dataset):
                             f"{self.prepared.summary()['counts']}")
 
     def __len__(self):
-        # Augmentation appends a mirrored copy of every item: deterministic, so reading an
-        # index twice gives the same item and evaluation masks stay tied to names.
-        return len(self.items) * (2 if self.augment else 1)
+        # Augmentation appends transformed copies of every item: deterministic, so reading
+        # an index twice gives the same item and evaluation masks stay tied to names.
+        return len(self.items) * self.variants
 
     def __getitem__(self, index):
         if not -len(self) <= index < len(self):
             raise IndexError(f"index {index} out of range for {len(self)} items")
-        mirrored, index = divmod(index % len(self), len(self.items))
+        variant, index = divmod(index % len(self), len(self.items))
         name, pixels, grade = self.items[index]
         image = torch.from_numpy(pixels.astype(np.float32) / 65535.0)[None] * 2.0 - 1.0
-        if mirrored:
-            image, name = image.flip(-1), f"{name}|mirrored"
+        if variant:
+            # Variant k: mirrored when odd, then rotated by (k // 2) quarter turns.
+            image = image.flip(-1) if variant % 2 else image
+            image = torch.rot90(image, variant // 2, dims=(1, 2))
+            name = f"{name}|aug{variant}"
         return {"image": image.contiguous(), "name": name, "grade": grade}
 
     def write_report(self, run_dir) -> list[Path]:

@@ -1,5 +1,5 @@
 """Params of the knee-radiograph dataset (no torch import here)."""
-from typing import Optional
+from typing import Literal, Optional
 
 from pydantic import Field
 
@@ -20,7 +20,10 @@ class KneeRadiographsParams(Params):
     size: int = Field(64, ge=16, le=1024, description="side of the square images fed to the model")
     val_fraction: float = Field(0.15, ge=0.0, le=0.5, description="share for val (no split folders)")
     test_fraction: float = Field(0.15, ge=0.0, le=0.5, description="share for test (no split folders)")
-    augment: bool = Field(True, description="random horizontal flips on the train split")
+    augment: Literal["none", "mirror", "dihedral"] = Field(
+        "mirror", description="train split only: add mirrored copies, or all 8 flips/rotations "
+        "by 90° (for crops of local texture, e.g. the embedded data)"
+    )
     # ---- preprocessing rules (seed 000) ----
     invert_negatives: bool = Field(True, description="detect and invert negative PNG/JPEG images")
     negative_threshold: float = Field(
