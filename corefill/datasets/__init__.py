@@ -11,4 +11,5 @@ COMPONENTS: dict[str, tuple[str, str]] = {
     "dicom-folder": ("corefill.datasets.dicom:DicomFolder", f"{_P}:DicomFolderParams"),
     "nifti-slices": ("corefill.datasets.nifti:NiftiSlices", f"{_P}:NiftiSlicesParams"),
     "random-crops": ("corefill.datasets.crops:RandomCrops", f"{_P}:RandomCropsParams"),
+    "sample-photos": ("corefill.datasets.photos:SamplePhotos", f"{_P}:SamplePhotosParams"),
 }

@@ -210,3 +210,45 @@ class RandomCropsParams(Params):
             where = ".".join(str(p) for p in first["loc"])
             raise ValueError(f"params.{where}: {first['msg']}") from None
         return ComponentRef(name=ref.name, params=params.model_dump(mode="json"))
+
+
+PhotoName = Literal[
+    "astronaut", "brick", "camera", "chelsea", "coffee", "coins", "grass", "gravel",
+    "hubble_deep_field", "immunohistochemistry", "moon", "motorcycle", "retina", "rocket",
+    "china", "flower",
+]
+
+
+class SamplePhotosParams(_Output):
+    """Crops of the real photos bundled in scikit-image (and scikit-learn), in `value_range`.
+
+    No root and no download: the files inside the installed wheels are read (needs
+    `pip install scikit-image`; china/flower need scikit-learn). Splits never share pixels
+    (by photo, or by bands across each photo's longer side). Val/test crops are fixed per
+    index; train crops change per epoch.
+    """
+
+    photos: Union[Literal["all", "colour", "grey"], tuple[PhotoName, ...]] = Field(
+        "all", description="a group (all, colour, grey: what is installed) or a list of photo names"
+    )
+    channels: Literal[1, 3] = Field(3, description="1 = grey (luminance), 3 = RGB (grey photos repeated)")
+    size: Optional[int] = Field(
+        320, ge=8, le=4096, description="resize each photo's shorter side to this before cropping; none = as is"
+    )
+    crop_size: int = Field(64, ge=4, le=4096, description="side of the square crops (the items)")
+    crops_per_image: int = Field(32, ge=1, le=100000, description="crops taken from each photo")
+    split_by: Literal["region", "photo"] = Field(
+        "region", description="region: bands across each photo's longer side (train, val, test); "
+        "photo: whole photos per split"
+    )
+    val_fraction: float = Field(0.2, ge=0, le=0.5, description="share of each photo (region) or of the photos (photo) for val")
+    test_fraction: float = Field(0.2, ge=0, le=0.5, description="share of each photo (region) or of the photos (photo) for test")
+    seed: int = Field(0, description="seed of the crop positions and of the photo split")
+
+    @model_validator(mode="after")
+    def _crop_fits(self):
+        if self.size is not None and self.crop_size > self.size:
+            raise ValueError(f"crop_size {self.crop_size} exceeds size {self.size}")
+        if self.val_fraction + self.test_fraction >= 1:
+            raise ValueError("val_fraction + test_fraction must be < 1 (train needs pixels)")
+        return self
