@@ -1,0 +1,1 @@
+"""Centre-region discriminators. Imports nothing heavy."""

@@ -1,0 +1,1 @@
+"""Context-encoder generators. Imports nothing heavy."""

@@ -1,0 +1,25 @@
+"""Registers the CIFAR-10 dataset, the 32² context encoder and its centre critic."""
+from corefill.hookspecs import hookimpl
+
+_PKG = "corefill_cifar_ce"
+
+COMPONENTS = {
+    ("dataset", "cifar10"): (
+        f"{_PKG}.datasets.cifar10:Cifar10",
+        f"{_PKG}.datasets.params:Cifar10Params",
+    ),
+    ("generator", "cifar-context-encoder"): (
+        f"{_PKG}.generators.context_encoder:CifarContextEncoder",
+        f"{_PKG}.generators.params:CifarContextEncoderParams",
+    ),
+    ("discriminator", "cifar-centre-critic"): (
+        f"{_PKG}.discriminators.centre_critic:CentreCritic",
+        f"{_PKG}.discriminators.params:CentreCriticParams",
+    ),
+}
+
+
+@hookimpl
+def corefill_register(registry):
+    for (kind, name), (target, params) in COMPONENTS.items():
+        registry.add(kind, name, target=target, params=params)

@@ -1,0 +1,1 @@
+"""Discriminators. Imports nothing heavy."""

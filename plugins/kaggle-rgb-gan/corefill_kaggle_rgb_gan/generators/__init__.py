@@ -1,0 +1,1 @@
+"""Generators. Imports nothing heavy."""

@@ -1,0 +1,21 @@
+"""Registers the RGB + mask generator and its per-patch discriminator."""
+from corefill.hookspecs import hookimpl
+
+_PKG = "corefill_kaggle_rgb_gan"
+
+COMPONENTS = {
+    ("generator", "kaggle-gan-generator"): (
+        f"{_PKG}.generators.down_up:DownUpGenerator",
+        f"{_PKG}.generators.params:DownUpGeneratorParams",
+    ),
+    ("discriminator", "kaggle-patch-discriminator"): (
+        f"{_PKG}.discriminators.patch:PatchDiscriminator",
+        f"{_PKG}.discriminators.params:PatchDiscriminatorParams",
+    ),
+}
+
+
+@hookimpl
+def corefill_register(registry):
+    for (kind, name), (target, params) in COMPONENTS.items():
+        registry.add(kind, name, target=target, params=params)

@@ -1,0 +1,1 @@
+"""Autoencoder generators. Imports nothing heavy."""

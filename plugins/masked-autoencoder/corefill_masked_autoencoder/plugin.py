@@ -1,0 +1,17 @@
+"""Registers the completion autoencoder (the data and losses are core components)."""
+from corefill.hookspecs import hookimpl
+
+_PKG = "corefill_masked_autoencoder"
+
+COMPONENTS = {
+    ("generator", "completion-autoencoder"): (
+        f"{_PKG}.generators.autoencoder:CompletionAutoencoder",
+        f"{_PKG}.generators.params:CompletionAutoencoderParams",
+    ),
+}
+
+
+@hookimpl
+def corefill_register(registry):
+    for (kind, name), (target, params) in COMPONENTS.items():
+        registry.add(kind, name, target=target, params=params)
