@@ -12,7 +12,7 @@ import click
 from .. import __version__
 from ..errors import CorefillError
 from .inspect import components, plugins
-from .run import run, validate
+from .run import evaluate, run, validate
 
 
 def _version_text() -> str:
@@ -38,6 +38,7 @@ def cli() -> None:
 
 
 cli.add_command(run)
+cli.add_command(evaluate)
 cli.add_command(validate)
 cli.add_command(components)
 cli.add_command(plugins)

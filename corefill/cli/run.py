@@ -39,3 +39,27 @@ def run(recipe: str, overrides: tuple[str, ...], device: str | None, out_dir: st
 
     folder = run_engine(resolved, out_dir=out_dir, device=device, resume=resume, force=force)
     click.echo(f"run folder: {folder}")
+
+
+@click.command()
+@_recipe_arg
+@_override
+@click.option("--checkpoint", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="A trained checkpoint to score beside the baselines (default: baselines only).")
+@click.option("--device", type=click.Choice(["cpu", "cuda"]), default="cpu", show_default=True)
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), required=True,
+              help="Folder for report.json and report.md.")
+def evaluate(recipe: str, overrides: tuple[str, ...], checkpoint: str | None, device: str,
+             out_dir: str) -> None:
+    """Score the recipe's baselines (and a checkpoint) on its test split."""
+    resolved = load_recipe(recipe, overrides)
+    from ..engine import evaluate as evaluate_engine
+    from ..engine import load_generator
+
+    generator = load_generator(checkpoint, device=device)[0] if checkpoint else None
+    report = evaluate_engine(resolved, generator, folder=out_dir, device=device,
+                             checkpoint_label=checkpoint or "none")
+    for name, model in report["models"].items():
+        scores = ", ".join(f"{k} {v:.4g}" for k, v in model["metrics"].items())
+        click.echo(f"{name}: {scores}")
+    click.echo(f"report: {out_dir}/report.md")
