@@ -13,7 +13,7 @@ def tiny_recipe():
         "name": "cifar-tiny",
         "seed": 0,
         "data": {"dataset": {"name": "cifar10", "params": {
-            "embedded_size": 64, "embedded_train_crops": 24, "embedded_eval_crops": 2}},
+            "embedded_size": 128, "embedded_train_crops": 24, "embedded_eval_crops": 2}},
             "batch_size": 16},
         "masker": {"name": "center", "params": {"size": 16}},
         "generator": {"name": "cifar-context-encoder", "params": {"base_channels": 16}},

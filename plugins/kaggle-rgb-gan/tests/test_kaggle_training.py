@@ -13,7 +13,7 @@ def tiny_recipe():
         "name": "kaggle-tiny",
         "seed": 0,
         "data": {"dataset": {"name": "sample-photos", "params": {
-            "photos": "colour", "size": 64, "crop_size": 32, "crops_per_image": 8,
+            "photos": "colour", "size": 128, "crop_size": 32, "crops_per_image": 8,
             "val_fraction": 0.25, "test_fraction": 0.25}},
             "batch_size": 8, "splits": {"val": {"crops_per_image": 1}, "test": {"crops_per_image": 1}}},
         "masker": {"name": "shapes", "params": {"max_hole_fraction": 0.4}},

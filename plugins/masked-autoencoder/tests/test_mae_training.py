@@ -13,8 +13,8 @@ def tiny_recipe():
         "name": "mae-tiny",
         "seed": 0,
         "data": {"dataset": {"name": "sample-photos", "params": {
-            "channels": 1, "size": 48, "crop_size": 32, "crops_per_image": 12,
-            "split_by": "photo", "value_range": [0.0, 1.0]}},
+            "channels": 1, "size": 128, "crop_size": 32, "crops_per_image": 12,
+            "val_fraction": 0.25, "test_fraction": 0.25, "value_range": [0.0, 1.0]}},
             "batch_size": 16, "splits": {"val": {"crops_per_image": 2}, "test": {"crops_per_image": 2}}},
         "masker": {"name": "center", "params": {"size": 8}},
         "generator": {"name": "completion-autoencoder", "params": {"base_channels": 8, "depth": 3}},
