@@ -11,7 +11,7 @@ from corefill.registry import import_object
 
 def test_all_builtin_datasets_registered_with_documented_fields():
     assert set(COMPONENTS) == {"image-folder", "paired-folder", "dicom-folder", "nifti-slices",
-                               "random-crops"}
+                               "random-crops", "sample-photos"}
     for name in COMPONENTS:
         spec = registries().get("dataset", name)
         params = spec.params_class()
