@@ -72,6 +72,11 @@ class Session:
                                           or data.batch_size, num_workers=data.num_workers,
                                           pin_memory=pin)
         self._open_folder()
+        if self.dist.is_main:
+            # Datasets that preprocess (e.g. set images apart) say what they did in the run folder.
+            write_dataset_report = getattr(self.train_set.base, "write_report", None)
+            if callable(write_dataset_report):
+                write_dataset_report(self.folder)
 
     def _trackers(self) -> None:
         recipe, train = self.recipe, self.recipe.train

@@ -173,3 +173,16 @@ def test_test_outputs_written_per_item_when_asked(tmp_path):
     plain = run(toy_recipe("train.max_epochs=1"), out_dir=tmp_path / "plain",
                 registries=toy_registries())
     assert not (plain / "test_outputs").exists()
+
+
+def test_dataset_report_is_written_into_the_run_folder(tmp_path, monkeypatch):
+    import toy_components
+
+    def write_report(self, run_folder):
+        (run_folder / "preprocessing").mkdir()
+        (run_folder / "preprocessing" / "kept.txt").write_text(f"{len(self)}\n")
+
+    monkeypatch.setattr(toy_components.ToyDataset, "write_report", write_report, raising=False)
+    folder = run(toy_recipe("train.max_epochs=1"), out_dir=tmp_path / "run",
+                 registries=toy_registries())
+    assert int((folder / "preprocessing" / "kept.txt").read_text()) > 0
