@@ -24,7 +24,7 @@ from pydantic import Field
 from corefill.config import resolve
 from corefill.engine.data import to_device
 from corefill.engine.runner import Runner
-from corefill.params import Params
+from corefill.params import NoParams, Params  # noqa: F401 (NoParams is registered by path)
 from corefill.registry import Registries
 
 
@@ -118,9 +118,6 @@ class DiscParams(Params):
     channels: int = Field(3, ge=1, description="image channels")
     width: int = Field(32, ge=1, description="hidden channels")
 
-
-class NoParams(Params):
-    """No parameters."""
 
 
 def registries() -> Registries:

@@ -1,7 +1,7 @@
 """Params of the toy components used by the engine tests (no torch import here)."""
 from pydantic import Field
 
-from corefill.params import Params
+from corefill.params import NoParams, Params  # noqa: F401 (NoParams is registered by path)
 
 
 class ToyDatasetParams(Params):
@@ -35,6 +35,3 @@ class TinyDiscriminatorParams(Params):
     in_channels: int = Field(1, ge=1, description="input channels")
     width: int = Field(8, ge=1, description="hidden channels")
 
-
-class NoParams(Params):
-    """No parameters; images in the dataset's range (metrics: [0, 1])."""
