@@ -37,6 +37,34 @@ def read_yaml(path: Path) -> dict[str, Any]:
     return data
 
 
+def deep_merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
+    """``top`` over ``base``: mappings merge key by key; lists, scalars and null replace."""
+    merged = copy.deepcopy(base)
+    for key, value in top.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = deep_merge(merged[key], value)
+        else:
+            merged[key] = copy.deepcopy(value)
+    return merged
+
+
+def read_recipe_data(path: Path, _seen: tuple[Path, ...] = ()) -> dict[str, Any]:
+    """A recipe file's mapping with its ``base:`` chain merged in (base first, then this)."""
+    data = read_yaml(path)
+    base = data.pop("base", None)
+    if base is None:
+        return data
+    if not isinstance(base, str) or not base.strip():
+        raise RecipeError(f"{path}: base: must be the path of another recipe, got {base!r}")
+    base_path = (Path(path).parent / base).resolve()
+    chain = (*_seen, Path(path).resolve())
+    if base_path in chain:
+        raise RecipeError(f"{path}: base: {base} leads back to itself")
+    if not base_path.is_file():
+        raise RecipeError(f"{path}: base: no such recipe {base_path}")
+    return deep_merge(read_recipe_data(base_path, chain), data)
+
+
 def apply_overrides(data: dict[str, Any], overrides: Iterable[str], source: str) -> dict[str, Any]:
     """``train.epochs=5`` sets ``data["train"]["epochs"] = 5`` (value parsed as YAML)."""
     data = copy.deepcopy(data)
@@ -133,8 +161,12 @@ def load_recipe(path: str | Path, overrides: Iterable[str] = (), registries=None
 
         registries = loaded()
     source = str(path)
-    data = apply_overrides(read_yaml(Path(path)), overrides, source)
-    return resolve(data, registries, source)
+    data = apply_overrides(read_recipe_data(Path(path)), overrides, source)
+    recipe = resolve(data, registries, source)
+    from .preflight import check_recipe
+
+    check_recipe(recipe, registries, source)
+    return recipe
 
 
 def recipe_hash(recipe: Recipe) -> str:

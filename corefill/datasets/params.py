@@ -5,7 +5,7 @@ with the field's name before any tensor exists.
 """
 from __future__ import annotations
 
-from typing import Any, Literal, Optional, Union
+from typing import Any, ClassVar, Literal, Optional, Union
 
 from pydantic import DirectoryPath, Field, FilePath, field_validator, model_validator
 
@@ -105,6 +105,8 @@ class DicomFolderParams(_Output, _Split, _Cache, _Geometry):
     Pixel values stay float32 from the raw array (10-16 bit kept) through rescale and windowing.
     """
 
+    requires: ClassVar[dict[str, str]] = {"pydicom": "corefill[dicom]"}
+
     root: DirectoryPath = Field(description="folder of DICOM files (searched recursively)")
     window: Literal["dicom", "minmax", "none"] = Field(
         "dicom",
@@ -123,6 +125,8 @@ class NiftiSlicesParams(_Output, _Split, _Cache):
     Splits are by slice position (contiguous blocks or hashed interleaved blocks) or by volume,
     so two splits never share a slice.
     """
+
+    requires: ClassVar[dict[str, str]] = {"nibabel": "corefill[nifti]"}
 
     path: Union[FilePath, DirectoryPath] = Field(description="a .nii/.nii.gz file or a folder of them")
     label_path: Optional[Union[FilePath, DirectoryPath]] = Field(
@@ -227,6 +231,8 @@ class SamplePhotosParams(_Output):
     (by photo, or by bands across each photo's longer side). Val/test crops are fixed per
     index; train crops change per epoch.
     """
+
+    requires: ClassVar[dict[str, str]] = {"skimage": "corefill[samples]"}
 
     photos: Union[Literal["all", "colour", "grey"], tuple[PhotoName, ...]] = Field(
         "all", description="a group (all, colour, grey: what is installed) or a list of photo names"

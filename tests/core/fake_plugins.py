@@ -8,6 +8,8 @@ import textwrap
 from pathlib import Path
 
 GOOD_MODULE = '''
+from typing import Optional
+
 from corefill.hookspecs import hookimpl
 from corefill.params import Params
 from pydantic import Field
@@ -21,7 +23,7 @@ class WidthParams(Params):
 
 class RootParams(Params):
     """A toy dataset."""
-    root: str = Field("x", description="folder")
+    root: Optional[str] = Field(None, description="folder; none = nothing")
     size: int = Field(32, ge=8, description="side")
 
 

@@ -1,0 +1,51 @@
+"""`base: other.yaml`: a recipe extends another and overrides only what differs."""
+import textwrap
+
+import pytest
+
+from corefill.config import deep_merge, read_recipe_data
+from corefill.errors import RecipeError
+
+
+def _write(folder, name, text):
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text))
+    return path
+
+
+def test_deep_merge_merges_mappings_and_replaces_the_rest():
+    base = {"a": {"x": 1, "y": [1, 2]}, "b": 2, "c": {"k": 1}}
+    top = {"a": {"y": [3]}, "c": None, "d": 4}
+    assert deep_merge(base, top) == {"a": {"x": 1, "y": [3]}, "b": 2, "c": None, "d": 4}
+    assert base["a"]["y"] == [1, 2]  # inputs untouched
+
+
+def test_base_chain_is_relative_to_each_file(tmp_path):
+    _write(tmp_path, "demo.yaml", """
+        name: demo
+        train: {max_epochs: 4, log_every: 5}
+        losses: [{name: l1}]
+    """)
+    _write(tmp_path, "sub/full.yaml", """
+        base: ../demo.yaml
+        name: full
+        train: {max_epochs: 200}
+    """)
+    top = _write(tmp_path, "sub/fuller.yaml", "base: full.yaml\nseed: 3\n")
+    data = read_recipe_data(top)
+    assert data == {"name": "full", "train": {"max_epochs": 200, "log_every": 5},
+                    "losses": [{"name": "l1"}], "seed": 3}
+
+
+@pytest.mark.parametrize("text, message", [
+    ("base: nowhere.yaml\n", "base: no such recipe"),
+    ("base: [a, b]\n", "base: must be the path of another recipe"),
+    ("base: loop.yaml\n", "leads back to itself"),
+])
+def test_bad_base_is_one_line_naming_the_file(tmp_path, text, message):
+    path = _write(tmp_path, "loop.yaml", text)
+    with pytest.raises(RecipeError) as caught:
+        read_recipe_data(path)
+    assert str(caught.value).startswith(f"{path}: ") and message in str(caught.value)
+    assert "\n" not in str(caught.value)
