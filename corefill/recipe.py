@@ -64,7 +64,7 @@ class EarlyStopping(_Strict):
     rule: Literal["patience", "bad-epochs"] = Field(
         "patience",
         description="patience: stop after N epochs without improvement; bad-epochs: +1 when "
-        "worse, -1 when better (floor 0), stop at N (seed 002)",
+        "worse, -1 when better (floor 0), stop at N (as the masked-autoencoder source does)",
     )
 
 

@@ -2,7 +2,7 @@
 
 Rules:
 - ``patience``: stop after ``patience`` validations in a row without a strict improvement.
-- ``bad-epochs`` (seed 002): a validation worse than the best so far adds 1, one that is
+- ``bad-epochs`` (the masked-autoencoder source's rule): a validation worse than the best so far adds 1, one that is
   not worse subtracts 1 (never below 0); stop when the count reaches ``patience``.
 """
 from __future__ import annotations

@@ -12,7 +12,7 @@ class HoleLossParams(Params):
     """Reconstruction error over hole pixels only (mask = 1). Any image value range.
 
     `mean` divides by the number of hole pixels × channels (0 when there is no hole);
-    `sum` adds the errors up, as seed 004's reconstruction loss does.
+    `sum` adds the errors up, as the RGB-GAN source's reconstruction loss does.
     """
 
     reduction: Literal["mean", "sum"] = Field(
@@ -32,7 +32,7 @@ class L1HoleParams(HoleLossParams):
     """Mean absolute error over hole pixels (mask = 1). Any image value range.
 
     `mean` divides by the number of hole pixels × channels (0 when there is no hole);
-    `sum` adds the errors up, as seed 004's reconstruction loss does.
+    `sum` adds the errors up, as the RGB-GAN source's reconstruction loss does.
     """
 
 

@@ -15,7 +15,7 @@ from ..params import Params
 class CenterParams(Params):
     """A centred rectangular hole (seeds 001/002). Produces a (1, H, W) {0,1} mask, 1 = hole.
 
-    Give `size` in pixels (e.g. 40 for the 40×40 hole in 256² of seed 002), or leave it
+    Give `size` in pixels (e.g. 40 for the 40×40 hole in 256² of the masked-autoencoder source), or leave it
     unset to use `fraction` of each side (0.5 = half the side, as context encoders do).
     """
 
@@ -82,7 +82,7 @@ class FreeFormParams(Params):
 
 
 class ShapesParams(Params):
-    """Random lines, circles and ellipses drawn with OpenCV (seed 004). (1, H, W) {0,1}, 1 = hole.
+    """Random lines, circles and ellipses drawn with OpenCV (as the RGB-GAN source does). (1, H, W) {0,1}, 1 = hole.
 
     Counts of each shape are drawn uniformly in [0, max_*] (at least one shape in total);
     line/outline thickness is a fraction of the shorter side. Shapes that would push the

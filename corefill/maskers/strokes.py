@@ -70,7 +70,7 @@ class FreeFormMasker:
 
 
 class ShapesMasker:
-    """Random lines, circles and ellipse arcs (seed 004's OpenCV masks), area-capped."""
+    """Random lines, circles and ellipse arcs (the RGB-GAN source's OpenCV masks), area-capped."""
 
     def __init__(self, *, max_lines: int = 6, max_circles: int = 6, max_ellipses: int = 6,
                  min_thickness: float = 3 / 256, max_thickness: float = 12 / 256,

@@ -92,7 +92,7 @@ class SSIMFullParams(_SSIMParams):
 
 
 class AccuracyParams(Params):
-    """Share of samples reconstructed within a tolerance (seed 002), on images in [0, 1].
+    """Share of samples reconstructed within a tolerance (the masked-autoencoder source's accuracy), on images in [0, 1].
 
     A sample scores 1 when its mean error over the hole pixels is at most `tolerance`,
     else 0; the engine's average is the accuracy. Higher is better.

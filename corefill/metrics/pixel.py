@@ -53,7 +53,7 @@ class PSNRMetric:
 
 
 class AccuracyMetric:
-    """1 for a sample whose mean hole error is within ``tolerance``, else 0 (seed 002)."""
+    """1 for a sample whose mean hole error is within ``tolerance``, else 0 (the masked-autoencoder source's accuracy)."""
 
     higher_is_better = True
     per_sample = True

@@ -1,4 +1,4 @@
-"""Early stopping: the patience rule and seed 002's bad-epoch rule, unit and end to end."""
+"""Early stopping: the patience rule and the masked-autoencoder source's bad-epoch rule, unit and end to end."""
 import json
 
 import pytest

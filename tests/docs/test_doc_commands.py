@@ -1,0 +1,132 @@
+"""Every `corefill ...` command the docs show (README, plugin READMEs, docs/, recipe
+headers) works as written, so docs cannot drift from the code.
+
+- `run` on the embedded data runs for real, with `-o train.max_steps=2` appended;
+- `run` on a user's data (a `/data/...` path) is validated with that path pointing at an
+  empty folder: names, keys and values must all be right;
+- `inpaint`, `evaluate`, `plugins`, `components` run for real; an `inpaint` of a run that
+  was only validated uses the checkpoint of the same recipe's embedded-data run.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from doc_commands import REPO, USER_DATA, DocCommand, all_doc_commands
+
+COMMANDS = all_doc_commands()
+STEPS = ["-o", "train.max_steps=2"]
+
+
+def _option(args: tuple[str, ...], name: str) -> str | None:
+    return args[args.index(name) + 1] if name in args[:-1] else None
+
+
+def _without_out(args: tuple[str, ...]) -> tuple[str, ...]:
+    if "--out" not in args:
+        return args
+    at = args.index("--out")
+    return args[:at] + args[at + 2:]
+
+
+class Workspace:
+    """A folder outside the repo holding `recipes/` (a link) and every run the docs make."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        (root / "recipes").symlink_to(REPO / "recipes")
+        self.runs: dict[tuple[str, ...], Path] = {}  # run args without --out -> run folder
+        self.validated_out: dict[Path, Path] = {}  # out of a validated-only run -> real run
+
+    def corefill(self, args, check=True) -> subprocess.CompletedProcess:
+        env = {**os.environ, "HOME": str(self.root / "home")}
+        result = subprocess.run([sys.executable, "-c", "from corefill.cli import main; main()",
+                                 *args], cwd=self.root, env=env, capture_output=True, text=True,
+                                timeout=900)
+        if check:
+            assert result.returncode == 0, f"corefill {' '.join(args)}\n{result.stderr[-3000:]}"
+        return result
+
+    def out_folder(self, args: tuple[str, ...]) -> Path:
+        out = _option(args, "--out")
+        if out is not None:
+            return self.root / out
+        from corefill.config import read_recipe_data
+
+        name = read_recipe_data(self.root / args[1])["name"]
+        return self.root / "runs" / name
+
+    def user_data(self, args: tuple[str, ...]) -> tuple[str, ...]:
+        mapped = []
+        for arg in args:
+            while USER_DATA in arg:
+                start = arg.index(USER_DATA)
+                end = start + len(USER_DATA)
+                while end < len(arg) and arg[end] not in " ,}]'\"":
+                    end += 1
+                folder = self.root / "data" / arg[start + len(USER_DATA):end]
+                folder.mkdir(parents=True, exist_ok=True)
+                arg = arg[:start] + str(folder) + arg[end:]
+            mapped.append(arg)
+        return tuple(mapped)
+
+    def run(self, command: DocCommand) -> None:
+        args, out = command.args, self.out_folder(command.args)
+        if command.uses_user_data:
+            result = self.corefill(["validate", *self.user_data(args[1:])], check=False)
+            assert result.returncode == 0, f"{command}\n{result.stderr}"
+            self.validated_out[out] = self.embedded_run(args[1])
+            return
+        key = _without_out(args)
+        if key not in self.runs:
+            self.corefill([*args, *STEPS, *(() if "--out" in args else ("--out", str(out)))])
+            self.runs[key] = out
+        elif self.runs[key] != out:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.symlink_to(self.runs[key])
+
+    def embedded_run(self, recipe: str) -> Path:
+        key = ("run", recipe)
+        if key not in self.runs:
+            self.runs[key] = self.out_folder(key)
+            self.corefill([*key, *STEPS, "--out", str(self.runs[key])])
+        return self.runs[key]
+
+    def checkpoint(self, path: str) -> str:
+        checkpoint = self.root / path
+        for validated, real in self.validated_out.items():
+            if checkpoint.is_relative_to(validated):
+                return str(real / checkpoint.relative_to(validated))
+        return str(checkpoint)
+
+
+def test_docs_show_commands():
+    verbs = {c.verb for c in COMMANDS}
+    assert {"run", "inpaint", "plugins"} <= verbs, verbs
+    shown = {c.source.split(":")[0] for c in COMMANDS}
+    assert "README.md" in shown and any(s.startswith("recipes/") for s in shown)
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory) -> Workspace:
+    return Workspace(tmp_path_factory.mktemp("doc-commands"))
+
+
+@pytest.mark.parametrize("command", [c for c in COMMANDS if c.verb == "run"], ids=str)
+def test_run_commands(workspace, command):
+    workspace.run(command)
+
+
+@pytest.mark.parametrize("command", [c for c in COMMANDS if c.verb != "run"], ids=str)
+def test_other_commands(workspace, command):
+    args = list(command.args)
+    if command.verb in ("inpaint", "evaluate") and "--checkpoint" in args:
+        at = args.index("--checkpoint") + 1
+        args[at] = workspace.checkpoint(args[at])
+        assert Path(args[at]).is_file(), f"{command}: no earlier doc command makes {args[at]}"
+    result = workspace.corefill(args)
+    assert "error" not in result.stderr.lower(), result.stderr
