@@ -15,6 +15,7 @@ from .outputs import RunFiles, write_atomic
 from .progress import Progress
 from .steps import Stepper
 from .stopping import BestTracker, EarlyStopper
+from .spec import for_session as data_spec_of
 
 _AUTOCAST = {"bf16": torch.bfloat16, "fp16": torch.float16}
 
@@ -170,6 +171,7 @@ class Session:
             "log_offset": self.files.log_offset() if self.files else 0,
             "recipe_yaml": self.recipe_yaml, "recipe_hash": self.recipe_hash,
             "versions": self.versions,
+            "data_spec": data_spec_of(self),  # what `corefill inpaint` needs
         }
 
     def save(self, which: str) -> None:
