@@ -8,7 +8,7 @@ import torch
 
 from corefill.errors import DataError
 from corefill.testing import check_component
-from corefill_pix2pix.datasets.oasis import find_pairs, oasis_slices
+from corefill_pix2pix.datasets.oasis import oasis_slices, scan_pairs
 
 SPLITS = {"train": "train", "val": "validate", "test": "test"}
 
@@ -36,7 +36,7 @@ def oasis_root(tmp_path):
 
 
 def test_oasis_pairs_by_case_and_slice_and_decodes_labels(oasis_root):
-    pairs = find_pairs(oasis_root, "val")
+    pairs = scan_pairs(oasis_root, "val").pairs
     assert [(p.name, s.name) for p, s in pairs][:2] == [
         ("case_001_slice_0.nii.png", "seg_001_slice_0.nii.png"),
         ("case_001_slice_1.nii.png", "seg_001_slice_1.nii.png"),
@@ -65,15 +65,16 @@ def test_oasis_scaled_encoding_matches_onehot_after_resize(oasis_root):
 
 
 def test_oasis_errors_name_the_path(oasis_root, tmp_path):
-    (oasis_root / "keras_png_slices_seg_train" / "seg_002_slice_1.nii.png").unlink()
-    with pytest.raises(DataError, match="case_002_slice_1.nii.png: no matching file"):
-        oasis_slices(split="train", root=str(oasis_root))
-    with pytest.raises(DataError, match="not a folder"):
+    with pytest.raises(DataError, match="root: .*nowhere is not a folder"):
         oasis_slices(split="train", root=str(tmp_path / "nowhere"))
     empty = tmp_path / "empty"
     empty.mkdir()
     with pytest.raises(DataError, match="expected one image folder ending in '_validate'"):
         oasis_slices(split="val", root=str(empty))
+    for path in (oasis_root / "keras_png_slices_seg_train").iterdir():
+        path.write_bytes(b"")
+    with pytest.raises(DataError, match="keras_png_slices_train: no usable slice pairs"):
+        oasis_slices(split="train", root=str(oasis_root))
 
 
 def test_oasis_conforms(oasis_root):
