@@ -11,18 +11,29 @@ import click
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
               help="Folder for <name>_inpainted.png and <name>_comparison.png.")
 @click.option("--masks", "masks_dir", type=click.Path(exists=True, file_okay=False), default=None,
-              help="Folder of masks named like the inputs (white = hole); default: the "
-                   "recipe's masker.")
+              help="Folder of masks named like the inputs (white = hole, any size: resized "
+                   "to the image with nearest neighbour); default: the recipe's masker.")
 @click.option("--device", type=click.Choice(["cpu", "cuda"]), default="cpu", show_default=True)
 def inpaint(inputs: tuple[str, ...], checkpoint: str, out_dir: str, masks_dir: str | None,
             device: str) -> None:
-    """Regenerate the hole region of INPUT images (files or folders; PNG/JPEG/DICOM).
+    """Regenerate the hole region of INPUT images (files or folders; PNG/JPEG/TIFF/DICOM).
+
+    \b
+    Each image is resized (not tiled) to the size the model was trained on, completed,
+    and only the hole is taken back from the completion, upsampled to the image's size:
+    <name>_inpainted.png (lossless PNG) has the image's own size, channels and bit depth
+    (16-bit stays 16-bit) and its known pixels are exactly the original's. Grey images
+    given to an RGB model (or the reverse) are converted for the model, with one warning.
 
     With no INPUT, regenerate the images the run's preprocessing set apart (e.g. knee
     radiographs with surgical hardware), read from RUN/preprocessing/.
     """
-    from ..inpaint import inpaint as run_inpaint  # imports torch
+    from ..inference import inpaint as run_inpaint  # imports torch
 
-    written = run_inpaint(checkpoint, inputs, out_dir=out_dir, masks_dir=masks_dir, device=device)
+    def warn(message: str) -> None:
+        click.echo(f"warning: {message}", err=True)
+
+    written = run_inpaint(checkpoint, inputs, out_dir=out_dir, masks_dir=masks_dir,
+                          device=device, warn=warn)
     images = len(written) // 2
     click.echo(f"inpainted {images} image{'s' if images != 1 else ''} into {out_dir}")

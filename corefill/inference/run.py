@@ -1,0 +1,222 @@
+"""``corefill inpaint``: complete the holes of a user's images with a trained generator.
+
+What the model needs comes from the checkpoint's ``data_spec`` only (image size, channels,
+value range, masker, output region: see :mod:`corefill.engine.spec`). A checkpoint written
+before ``data_spec`` existed gets one derived by building its recipe's train split once
+(its data must still be where the recipe says; otherwise re-train).
+
+Each image is **resized** (not tiled; the aspect ratio is not kept) to the model's size,
+completed there, and the completion is resized back; only the hole is taken from it. The
+result, ``<stem>_inpainted.png``, has the image's own size, channels and bit depth, and
+every known pixel is exactly the original's. ``<stem>_comparison.png`` shows original |
+masked | result (8-bit). Images whose channels differ from the model's (grey given to an
+RGB model or the reverse) are converted for the model, reported in one warning per run.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any, Callable, Iterable, Optional, Sequence
+
+import numpy as np
+
+from ..errors import CheckpointError, DataError
+from . import images
+from .masks import MaskFolder, image_hole, model_hole, recipe_hole
+
+ARTIFACT_LIST = Path("preprocessing") / "artifacts_to_regenerate.txt"
+
+
+def _stderr(message: str) -> None:
+    print(f"warning: {message}", file=sys.stderr)
+
+
+def inpaint(checkpoint: str | Path, inputs: Sequence[str | Path] = (), *, out_dir: str | Path,
+            masks_dir: str | Path | None = None, device: str = "cpu", registries=None,
+            warn: Optional[Callable[[str], None]] = None) -> list[Path]:
+    """Complete every input; returns the files written (result, comparison per image).
+
+    ``inputs``: image files or folders (PNG/JPEG/TIFF/BMP/DICOM); none = the images the
+    run's preprocessing set apart. ``masks_dir``: masks named like the inputs (white = hole);
+    none = the recipe's masker. ``warn`` receives warning lines (default: stderr).
+    """
+    import torch
+
+    warn = warn or _stderr
+    checkpoint = Path(checkpoint)
+    registries = registries if registries is not None else _installed()
+    generator, recipe, spec = load(checkpoint, device, registries)
+    paths = expand_inputs(inputs) if inputs else artifact_inputs(checkpoint, recipe, registries)
+    masks = MaskFolder(Path(masks_dir)) if masks_dir else None
+    if masks is None and spec["item_masks"]:
+        raise DataError(f"{checkpoint}: the model was trained on masks its dataset brought; "
+                        "pass --masks DIR (white = hole)")
+    masker = None if masks else _masker(spec, registries)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    counts: dict[str, int] = {}
+    examples: dict[str, list[str]] = {}
+    written: list[Path] = []
+    for path in paths:
+        pixels = images.read_pixels(path)
+        if images.colour_channels(pixels) != spec["channels"]:
+            kind = "grey" if images.colour_channels(pixels) == 1 else "RGB"
+            counts[kind] = counts.get(kind, 0) + 1
+            examples.setdefault(kind, []).append(path.name)
+        with torch.no_grad():
+            result, hole = inpaint_one(generator, spec, pixels, path, masks=masks,
+                                       masker=masker, seed=recipe.seed, device=device)
+        stem = _unique_stem(path, written)
+        written.append(images.write_file(out / f"{stem}_inpainted.png", images.encode_png(result)))
+        written.append(images.write_file(out / f"{stem}_comparison.png",
+                                         images.encode_png(images.comparison(pixels, hole, result))))
+    note = images.conversion_note(counts, examples, spec["channels"])
+    if note:
+        warn(note)
+    return written
+
+
+def inpaint_one(generator: Any, spec: dict[str, Any], pixels: np.ndarray, path: Path, *,
+                masks: Optional[MaskFolder], masker: Any, seed: int,
+                device: str = "cpu") -> tuple[np.ndarray, np.ndarray]:
+    """``(result pixels, hole)`` for one image at its own size (see the module doc)."""
+    height, width = pixels.shape[:2]
+    model_h, model_w = spec["size"]
+    if masks is not None:
+        hole = masks.hole(path, height, width)
+        hole_small = model_hole(hole, model_h, model_w)
+    else:
+        hole_small = recipe_hole(masker, seed, path.stem, model_h, model_w)
+        hole = image_hole(hole_small, height, width)
+    unit = images.to_unit(pixels)
+    small = images.resize(images.convert_channels(unit, spec["channels"]), model_h, model_w)
+    filled = complete(generator, small, hole_small, spec, device)
+    back = images.convert_channels(images.resize(filled, height, width), unit.shape[2])
+    return images.fill_hole(pixels, back, hole), hole
+
+
+def complete(generator: Any, image: np.ndarray, hole: np.ndarray, spec: dict[str, Any],
+             device: Any) -> np.ndarray:
+    """The generator's completion of a model-size image: (H, W, C) float in [0, 1]."""
+    import torch
+
+    from ..engine.steps import complete as composite
+
+    low, high = spec["value_range"]
+    target = torch.from_numpy(np.ascontiguousarray(image.transpose(2, 0, 1)))[None]
+    target = (target * (high - low) + low).to(device)
+    mask = torch.from_numpy(hole.astype(np.float32))[None, None].to(device)
+    batch = {"image": target, "input": target * (1 - mask), "mask": mask}
+    if spec["output_region"] == "hole_box":
+        from ..engine.data import hole_box
+
+        batch["hole_box"] = hole_box(mask[0].cpu())[None]
+    output = composite(generator, batch, spec["output_region"])
+    unit = ((output - low) / (high - low)).clamp(0, 1)
+    return unit[0].permute(1, 2, 0).float().cpu().numpy()
+
+
+def load(checkpoint: Path, device: str, registries) -> tuple[Any, Any, dict[str, Any]]:
+    """``(generator in eval mode, recipe, data_spec)`` from one read of the checkpoint."""
+    import torch
+    import yaml
+
+    from ..engine import build
+    from ..engine import checkpoint as checkpoints
+    from ..engine import spec as specs
+    from ..recipe import Recipe
+
+    state = checkpoints.load(checkpoint)
+    try:
+        recipe = Recipe.model_validate(yaml.safe_load(state["recipe_yaml"]))
+    except Exception as exc:
+        raise CheckpointError(f"{checkpoint}: stored recipe is invalid: "
+                              f"{str(exc).splitlines()[0]}") from None
+    generator = build.network("generator", recipe.generator, registries)
+    generator.load_state_dict(state["networks"]["generator"])
+    generator = generator.to(torch.device(device)).eval()
+    if "data_spec" in state:
+        spec = specs.check(state["data_spec"], str(checkpoint))
+    else:
+        spec = _older_checkpoint_spec(checkpoint, recipe, generator, registries)
+    if spec["conditional_input"]:
+        raise DataError(f"{checkpoint}: the model maps its dataset's own inputs (e.g. label "
+                        "maps) to images, not masked images; inpaint needs an inpainting model")
+    return generator, recipe, spec
+
+
+def _older_checkpoint_spec(checkpoint: Path, recipe: Any, generator: Any,
+                           registries) -> dict[str, Any]:
+    from ..engine import spec as specs
+
+    try:
+        return specs.from_recipe(recipe, generator, registries)
+    except DataError as exc:
+        raise CheckpointError(f"{checkpoint}: has no data_spec (written by an older corefill) "
+                              f"and its training data cannot be rebuilt ({exc}); re-train "
+                              "to write one") from None
+
+
+def _installed():
+    from ..plugins import registries
+
+    return registries()
+
+
+def _masker(spec: dict[str, Any], registries) -> Any:
+    """The masker the model was trained with (None for ``none``: the whole image is hole)."""
+    from ..registry import build
+
+    name = spec["masker"]["name"]
+    if name == "none":
+        return None
+    return build(registries.get("masker", name), spec["masker"]["params"])
+
+
+def run_folder(checkpoint: Path) -> Path:
+    """``RUN/checkpoints/best.pt`` -> ``RUN``."""
+    checkpoint = Path(checkpoint)
+    return checkpoint.parent.parent if checkpoint.parent.name == "checkpoints" else checkpoint.parent
+
+
+def artifact_inputs(checkpoint: Path, recipe: Any, registries) -> list[Path]:
+    """The images preprocessing set apart for regeneration, listed in the run folder; when
+    the list is missing the train split is rebuilt and asked to write it."""
+    run = run_folder(checkpoint)
+    listing = run / ARTIFACT_LIST
+    if not listing.is_file():
+        from ..engine import build
+
+        dataset = build.dataset(recipe, registries, "train")
+        if hasattr(dataset, "write_report"):
+            dataset.write_report(run)
+    if not listing.is_file():
+        raise DataError(f"{run}: no INPUT given and the run has no {ARTIFACT_LIST} "
+                        "(its dataset does not set images apart); pass images to inpaint")
+    lines = [line.strip() for line in listing.read_text(encoding="utf-8").splitlines()]
+    return [run / line for line in lines if line]
+
+
+def expand_inputs(inputs: Iterable[str | Path]) -> list[Path]:
+    """Files as given; folders expand to their images and DICOM files (sorted)."""
+    from ..datasets import io
+
+    found: list[Path] = []
+    for entry in inputs:
+        path = Path(entry)
+        if path.is_dir():
+            found += io.list_files(path, io.IMAGE_EXTENSIONS + io.DICOM_EXTENSIONS)
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise DataError(f"{path}: input image not found")
+    return found
+
+
+def _unique_stem(path: Path, written: list[Path]) -> str:
+    taken = {p.name for p in written}
+    stem, k = path.stem, 1
+    while f"{stem}_inpainted.png" in taken:
+        k += 1
+        stem = f"{path.stem}-{k}"
+    return stem
