@@ -1,1 +1,1 @@
-"""corefill plugin: context encoder on CIFAR-10 (seed 001)."""
+"""corefill plugin: context encoder on CIFAR-10."""

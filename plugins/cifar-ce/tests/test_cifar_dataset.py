@@ -1,11 +1,15 @@
-"""cifar10: the binary batches read with numpy, class filter, val partition, bad files, embedded default."""
+"""cifar10: the binary batches read with numpy, class filter, val partition, bad files, embedded default.
+
+The python pickles and the archive are tested in test_cifar_layouts.py."""
 import numpy as np
 import pytest
 import torch
 
 from corefill.errors import DataError
 from corefill.testing import check_component
-from corefill_cifar_ce.datasets.cifar10 import RECORD_BYTES, Cifar10
+from corefill.datasets.base import UnreadableFilesWarning
+from corefill_cifar_ce.datasets.batches import RECORD_BYTES
+from corefill_cifar_ce.datasets.cifar10 import Cifar10
 
 
 def write_batch(path, labels, seed):
@@ -65,22 +69,25 @@ def test_class_filter_by_name_or_id(cifar_root):
     assert len(Cifar10(split="test", root=root, limit=4)) == 4
 
 
-def test_truncated_file_is_named(cifar_root, tmp_path):
+def test_truncated_file_is_skipped_and_counted(cifar_root):
     root, _ = cifar_root
-    path = root / "cifar-10-batches-bin" / "test_batch.bin"
+    path = root / "cifar-10-batches-bin" / "data_batch_2.bin"
     path.write_bytes(path.read_bytes()[: RECORD_BYTES * 2 + 7])
-    with pytest.raises(DataError, match="test_batch.bin: 6153 bytes"):
-        Cifar10(split="test", root=str(root))
+    with pytest.warns(UnreadableFilesWarning, match=r"skipped 1 unreadable file\(s\) of 6; "
+                      r"first: .*data_batch_2.bin: 6153 bytes"):
+        train = Cifar10(split="train", root=str(root), val_fraction=0.0)
+    assert len(train) == 80 and not any(n.startswith("data_batch_2#") for n in train.names)
 
 
 def test_bad_label_and_missing_root(tmp_path):
     write_batch(tmp_path / "test_batch.bin", [1, 12], seed=0)
-    with pytest.raises(DataError, match="record 1 has label 12"):
+    with pytest.warns(UnreadableFilesWarning), \
+            pytest.raises(DataError, match="no readable test_batch for split 'test'.*record 1 has label 12"):
         Cifar10(split="test", root=str(tmp_path))
-    with pytest.raises(DataError, match="nowhere is not a folder"):
+    with pytest.raises(DataError, match="nowhere does not exist"):
         Cifar10(split="test", root=str(tmp_path / "nowhere"))
     (tmp_path / "empty").mkdir()
-    with pytest.raises(DataError, match="no CIFAR-10 binary batches"):
+    with pytest.raises(DataError, match="no CIFAR-10 batches in .*empty"):
         Cifar10(split="train", root=str(tmp_path / "empty"))
 
 

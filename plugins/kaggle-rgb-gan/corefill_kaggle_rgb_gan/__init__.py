@@ -1,1 +1,1 @@
-"""corefill plugin: RGB + mask inpainting GAN (seed 004)."""
+"""corefill plugin: RGB + mask inpainting GAN."""

@@ -1,4 +1,4 @@
-"""Generator and discriminator of seed 004: contracts and structure."""
+"""Generator and discriminator of the source: contracts and structure."""
 import pytest
 import torch
 

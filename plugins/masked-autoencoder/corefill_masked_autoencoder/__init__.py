@@ -1,1 +1,1 @@
-"""corefill plugin: a plain conv autoencoder for image completion (seed 002)."""
+"""corefill plugin: a plain conv autoencoder for image completion."""

@@ -1,4 +1,4 @@
-"""The completion autoencoder: contracts, shape rules, the seed's init."""
+"""The completion autoencoder: contracts, shape rules, the source's init."""
 import math
 
 import pytest

@@ -1,7 +1,6 @@
-"""CIFAR-10 from its binary batches (numpy only: the pickled python version is never read)."""
+"""CIFAR-10 in the layouts it is published in (see :mod:`.sources`), or embedded photo crops."""
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any, Optional, Sequence
 
 import numpy as np
@@ -10,36 +9,9 @@ from torch.utils.data import Dataset
 
 from corefill.errors import DataError
 
+from .batches import TEST_NAMES, TRAIN_NAMES
 from .params import CLASS_NAMES
-
-RECORD_BYTES = 1 + 3 * 32 * 32
-TRAIN_FILES = tuple(f"data_batch_{i}.bin" for i in range(1, 6))
-TEST_FILES = ("test_batch.bin",)
-FOLDER = "cifar-10-batches-bin"
-
-
-def find_batches_folder(root: str | Path) -> Path:
-    """``root`` itself when it holds the .bin batches, else ``root/cifar-10-batches-bin``."""
-    root = Path(root)
-    for folder in (root, root / FOLDER):
-        if any((folder / name).is_file() for name in TRAIN_FILES + TEST_FILES):
-            return folder
-    raise DataError(f"cifar10: no CIFAR-10 binary batches (data_batch_*.bin, test_batch.bin) "
-                    f"in {root} or {root / FOLDER}")
-
-
-def read_batch(path: Path) -> tuple[np.ndarray, np.ndarray]:
-    """(labels uint8 (N,), images uint8 (N, 3, 32, 32)) of one binary batch file."""
-    raw = np.fromfile(path, dtype=np.uint8)
-    if raw.size == 0 or raw.size % RECORD_BYTES:
-        raise DataError(f"cifar10: {path}: {raw.size} bytes is not a whole number of "
-                        f"{RECORD_BYTES}-byte records (1 label + 3072 pixels)")
-    records = raw.reshape(-1, RECORD_BYTES)
-    labels = records[:, 0]
-    if labels.max() > 9:
-        bad = int(np.argmax(labels > 9))
-        raise DataError(f"cifar10: {path}: record {bad} has label {labels[bad]} (expected 0-9)")
-    return labels, records[:, 1:].reshape(-1, 3, 32, 32)
+from .sources import read_batches
 
 
 def class_ids(classes: Optional[Sequence[Any]]) -> Optional[set[int]]:
@@ -48,21 +20,18 @@ def class_ids(classes: Optional[Sequence[Any]]) -> Optional[set[int]]:
     return {c if isinstance(c, int) else CLASS_NAMES.index(c) for c in classes}
 
 
-def load_split(folder: Path, split: str, *, classes, val_fraction: float, seed: int):
+def load_split(root: str, split: str, *, classes, val_fraction: float, seed: int):
     """(labels, images, names) of ``split``; val is a seeded share of the training batches."""
-    files = TEST_FILES if split == "test" else TRAIN_FILES
-    labels, images, names = [], [], []
-    for name in files:
-        path = folder / name
-        if not path.is_file():
-            continue
-        batch_labels, batch_images = read_batch(path)
-        labels.append(batch_labels)
-        images.append(batch_images)
-        names += [f"{path.stem}#{i}" for i in range(len(batch_labels))]
-    if not labels:
-        raise DataError(f"cifar10: {folder}: no {' / '.join(files)} for split {split!r}")
-    labels, images, names = np.concatenate(labels), np.concatenate(images), np.array(names)
+    batches = read_batches(root)
+    wanted_names = TEST_NAMES if split == "test" else TRAIN_NAMES
+    present = [name for name in wanted_names if name in batches.arrays]
+    if not present:
+        why = f" (skipped: {batches.skipped[0][1]})" if batches.skipped else ""
+        raise DataError(f"cifar10: {batches.where}: no readable {' / '.join(wanted_names)} "
+                        f"for split {split!r}{why}")
+    labels = np.concatenate([batches.arrays[n][0] for n in present])
+    images = np.concatenate([batches.arrays[n][1] for n in present])
+    names = np.array([f"{n}#{i}" for n in present for i in range(len(batches.arrays[n][0]))])
     if split != "test":
         # A fixed partition of the training records (the same for train and val).
         held_out = np.random.default_rng(seed).random(len(labels)) < val_fraction
@@ -72,7 +41,7 @@ def load_split(folder: Path, split: str, *, classes, val_fraction: float, seed: 
     if wanted is not None:
         keep = np.isin(labels, sorted(wanted))
         labels, images, names = labels[keep], images[keep], names[keep]
-    return labels, images, list(names)
+    return labels, images, list(names), batches.where
 
 
 class Cifar10(Dataset):
@@ -95,11 +64,8 @@ class Cifar10(Dataset):
                                     embedded_train_crops, embedded_eval_crops)
             self.accepts_epoch_key = True  # new train crops every epoch
             return
-        if not Path(root).is_dir():
-            raise DataError(f"cifar10: root {root} is not a folder")
-        folder = find_batches_folder(root)
-        self.labels, self.images, self.names = load_split(
-            folder, split, classes=classes, val_fraction=val_fraction, seed=seed)
+        self.labels, self.images, self.names, folder = load_split(
+            root, split, classes=classes, val_fraction=val_fraction, seed=seed)
         if not self.names:
             raise DataError(f"cifar10: {folder}: split {split!r} is empty (classes={classes}, "
                             f"val_fraction={val_fraction})")

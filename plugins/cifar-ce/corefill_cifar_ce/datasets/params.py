@@ -12,20 +12,24 @@ CifarClass = Literal["airplane", "automobile", "bird", "cat", "deer",
 
 
 class Cifar10Params(Params):
-    """CIFAR-10, binary version: RGB 32² images produced in `value_range` (default [-1, 1]).
+    """CIFAR-10 as published: RGB 32² images produced in `value_range` (default [-1, 1]).
 
-    Reads ``data_batch_1..5.bin`` (train and val) and ``test_batch.bin`` (test) with numpy;
-    each record is 1 label byte + 3072 pixel bytes (R, G, B planes, row-major). Items carry
+    ``root`` is the python version (``cifar-10-batches-py/``: the pickles torchvision and
+    Keras download, read with an unpickler that allows only numpy arrays), its archive
+    ``cifar-10-python.tar.gz`` (read in memory), or the binary version
+    (``cifar-10-batches-bin/``, ``cifar-10-binary.tar.gz``); the folder itself, its parent,
+    or the archive's path. ``data_batch_1..5`` give train and val, ``test_batch`` test.
+    Unreadable batch files are skipped and counted in one warning line. Items carry
     ``label`` (0-9). With no ``root``: 32² crops of the real photos bundled in scikit-image
     (the `sample-photos` dataset, colour photos), ``label`` = -1.
     """
 
     root: Optional[str] = Field(
-        None, description="folder holding cifar-10-batches-bin/ (or that folder itself); "
-        "None = embedded sample photos"
+        None, description="cifar-10-batches-py/ or cifar-10-batches-bin/ (or the folder holding "
+        "it), or cifar-10-python.tar.gz; None = embedded sample photos"
     )
     classes: Optional[tuple[Union[CifarClass, int], ...]] = Field(
-        None, description="keep only these classes, by name or 0-9 (seed 001 used [cat]); None = all"
+        None, description="keep only these classes, by name or 0-9 (the source trained on [cat]); None = all"
     )
     val_fraction: float = Field(
         0.1, ge=0.0, lt=1.0, description="share of the training batches held out as val"

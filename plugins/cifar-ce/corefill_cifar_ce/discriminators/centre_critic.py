@@ -1,4 +1,4 @@
-"""DCGAN-style critic of the centre region (seed 001's discriminator)."""
+"""DCGAN-style critic of the centre region (the source's discriminator)."""
 import math
 
 import torch.nn.functional as F

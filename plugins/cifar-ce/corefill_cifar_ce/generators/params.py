@@ -17,7 +17,7 @@ class CifarContextEncoderParams(Params):
     hole_size: int = Field(16, ge=4, le=512, description="side of the generated centre (power of 2)")
     channels: int = Field(3, ge=1, le=4, description="image channels (3 = RGB)")
     base_channels: int = Field(64, ge=4, le=512, description="channels of the first encoder conv (doubling)")
-    mask_channel: bool = Field(False, description="also feed the mask (the seed does not)")
+    mask_channel: bool = Field(False, description="also feed the mask (the source does not)")
     dropout: float = Field(0.0, ge=0.0, lt=1.0, description="dropout after the channel-wise FC")
 
     @field_validator("image_size", "hole_size")

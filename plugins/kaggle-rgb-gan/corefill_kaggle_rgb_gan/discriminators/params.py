@@ -10,7 +10,7 @@ class PatchDiscriminatorParams(Params):
     """Seed 004's discriminator: strided convs with LeakyReLU, one real/fake score per patch.
 
     Expects whole images ``(N, channels, H, W)`` in [-1, 1]; produces ``(N, 1, H/2**depth,
-    W/2**depth)`` scores: in (0, 1) with ``output: sigmoid`` (the seed, trained with MSE),
+    W/2**depth)`` scores: in (0, 1) with ``output: sigmoid`` (the source, trained with MSE),
     raw with ``linear``. Pair with the `lsgan` loss (MSE to 1 for real, 0 for fake).
     """
 
@@ -19,5 +19,5 @@ class PatchDiscriminatorParams(Params):
     max_channels: int = Field(512, ge=8, le=2048, description="cap on channels in deeper layers")
     depth: int = Field(3, ge=1, le=8, description="stride-2 convs; each patch score sees ~2**(depth+2) px")
     output: Literal["sigmoid", "linear"] = Field(
-        "sigmoid", description="sigmoid: scores in (0, 1) as the seed; linear: raw least-squares scores"
+        "sigmoid", description="sigmoid: scores in (0, 1) as the source; linear: raw least-squares scores"
     )

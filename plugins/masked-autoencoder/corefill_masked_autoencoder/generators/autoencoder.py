@@ -1,4 +1,4 @@
-"""The completion autoencoder of seed 002: no skip connections, the hole is rebuilt from the
+"""The completion autoencoder of the source: no skip connections, the hole is rebuilt from the
 bottleneck alone."""
 import torch
 from torch import nn

@@ -7,20 +7,20 @@ from corefill.params import Params
 
 
 class CompletionAutoencoderParams(Params):
-    """Conv autoencoder (seed 002): `depth` conv + max-pool stages, then `depth` upsample + conv.
+    """Conv autoencoder: `depth` conv + max-pool stages, then `depth` upsample + conv.
 
-    Expects the image with its hole set to 0 (the engine's ``input``; with the seed's [0, 1]
+    Expects the image with its hole set to 0 (the engine's ``input``; with the source's [0, 1]
     range that is black), any size divisible by 2**depth; produces the full image. The output
-    activation sets the range: sigmoid -> [0, 1] (the seed), tanh -> [-1, 1], none -> unbounded.
+    activation sets the range: sigmoid -> [0, 1] (the source), tanh -> [-1, 1], none -> unbounded.
     """
 
-    channels: int = Field(1, ge=1, le=4, description="image channels (1 = grey, as the seed)")
+    channels: int = Field(1, ge=1, le=4, description="image channels (1 = grey, as the source)")
     base_channels: int = Field(32, ge=4, le=512, description="channels of the first conv (doubling per stage)")
     depth: int = Field(4, ge=1, le=7, description="encoder stages (conv + 2x2 max-pool); the decoder mirrors them")
-    mask_channel: bool = Field(False, description="also feed the mask (the seed does not)")
+    mask_channel: bool = Field(False, description="also feed the mask (the source does not)")
     output_activation: Literal["sigmoid", "tanh", "none"] = Field(
         "sigmoid", description="sigmoid for data in [0, 1], tanh for [-1, 1]"
     )
     init: Literal["he", "default"] = Field(
-        "he", description="he: the seed's 'Xavier/2' (normal, std sqrt(2 / fan_in)); default: PyTorch's"
+        "he", description="he: the source's 'Xavier/2' (normal, std sqrt(2 / fan_in)); default: PyTorch's"
     )
