@@ -1,9 +1,13 @@
-"""Registers the completion autoencoder (the data and losses are core components)."""
+"""Registers the completion autoencoder and its dataset (losses and maskers are core components)."""
 from corefill.hookspecs import hookimpl
 
 _PKG = "corefill_masked_autoencoder"
 
 COMPONENTS = {
+    ("dataset", "completion-images"): (
+        f"{_PKG}.datasets.images:completion_images",
+        f"{_PKG}.datasets.params:CompletionImagesParams",
+    ),
     ("generator", "completion-autoencoder"): (
         f"{_PKG}.generators.autoencoder:CompletionAutoencoder",
         f"{_PKG}.generators.params:CompletionAutoencoderParams",

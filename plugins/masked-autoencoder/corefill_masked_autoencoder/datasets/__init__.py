@@ -1,0 +1,1 @@
+"""The completion-images dataset: embedded photos or a folder of images."""

@@ -1,0 +1,28 @@
+"""Params of the completion-images dataset (no torch import here)."""
+from typing import Literal, Optional
+
+from pydantic import Field
+
+from corefill.datasets.params import SamplePhotosParams
+
+
+class CompletionImagesParams(SamplePhotosParams):
+    """Square images of `crop_size` for the completion autoencoder, produced in `value_range`.
+
+    ``root`` null: crops of the real photos bundled in scikit-image, exactly as the core's
+    `sample-photos` (every field but ``root`` and ``fit`` is its). ``root`` a folder: every
+    PNG/JPEG/TIFF/BMP under it (any size, grey or RGB, 8 or 16 bit), one item per image,
+    fitted to ``crop_size``² (``fit``); splits from ``train``/``val``/``test`` sub-folders
+    when present, else from a hash of each file's name (``val_fraction``, ``test_fraction``).
+    ``photos``, ``crops_per_image`` and ``split_by`` apply to the embedded photos only.
+    Unreadable files are skipped and counted in one warning line.
+    """
+
+    root: Optional[str] = Field(
+        None, description="folder of your images (searched recursively); null = the embedded photos"
+    )
+    fit: Literal["stretch", "crop"] = Field(
+        "stretch", description="folder images: stretch = resize to crop_size x crop_size (as the "
+        "source); crop = shorter side to size, then a crop_size crop (random for train, centred "
+        "for val/test)"
+    )
