@@ -1,9 +1,13 @@
-"""Registers the RGB + mask generator and its per-patch discriminator."""
+"""Registers the RGB + mask generator, its per-patch discriminator and its dataset."""
 from corefill.hookspecs import hookimpl
 
 _PKG = "corefill_kaggle_rgb_gan"
 
 COMPONENTS = {
+    ("dataset", "kaggle-images"): (
+        f"{_PKG}.datasets.images:kaggle_images",
+        f"{_PKG}.datasets.params:KaggleImagesParams",
+    ),
     ("generator", "kaggle-gan-generator"): (
         f"{_PKG}.generators.down_up:DownUpGenerator",
         f"{_PKG}.generators.params:DownUpGeneratorParams",

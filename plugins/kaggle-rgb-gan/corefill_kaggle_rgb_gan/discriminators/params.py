@@ -7,7 +7,7 @@ from corefill.params import Params
 
 
 class PatchDiscriminatorParams(Params):
-    """Seed 004's discriminator: strided convs with LeakyReLU, one real/fake score per patch.
+    """The source's discriminator: strided convs with LeakyReLU, one real/fake score per patch.
 
     Expects whole images ``(N, channels, H, W)`` in [-1, 1]; produces ``(N, 1, H/2**depth,
     W/2**depth)`` scores: in (0, 1) with ``output: sigmoid`` (the source, trained with MSE),

@@ -1,4 +1,4 @@
-"""Seed 004's discriminator: a stack of strided convs ending in a map of real/fake scores."""
+"""The source's discriminator: a stack of strided convs ending in a map of real/fake scores."""
 from torch import nn
 
 

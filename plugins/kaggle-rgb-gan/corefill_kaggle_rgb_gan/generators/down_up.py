@@ -1,4 +1,4 @@
-"""Seed 004's generator: an hourglass without skip connections."""
+"""The source's generator: an hourglass without skip connections."""
 import torch
 from torch import nn
 

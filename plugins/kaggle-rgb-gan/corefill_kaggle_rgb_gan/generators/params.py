@@ -5,7 +5,7 @@ from corefill.params import Params
 
 
 class DownUpGeneratorParams(Params):
-    """Seed 004's generator: strided convs down (LeakyReLU), transposed convs up (BatchNorm, ELU).
+    """The source's generator: strided convs down (LeakyReLU), transposed convs up (BatchNorm, ELU).
 
     Expects the image with its hole zeroed, in [-1, 1], plus the mask as an extra channel
     (4 channels for RGB); height and width divisible by 2**depth. Produces the full image

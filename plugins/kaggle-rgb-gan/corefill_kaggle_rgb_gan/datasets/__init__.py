@@ -1,0 +1,1 @@
+"""The kaggle-images dataset: embedded photos, or a folder of images with optional pre-made masks."""
