@@ -1,4 +1,4 @@
-"""corefill plugin re-implementing a knee-radiograph context encoder (seed 000).
+"""corefill plugin re-implementing the source's knee-radiograph context encoder.
 
 Importing this package imports nothing heavy; components are registered by import path.
 """

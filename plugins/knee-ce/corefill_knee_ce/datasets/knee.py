@@ -1,4 +1,4 @@
-"""Knee radiographs with the seed's preprocessing: hardware set apart, negatives inverted,
+"""Knee radiographs with the source's preprocessing: hardware set apart, negatives inverted,
 blurry images dropped. Every split of one configuration shares one preprocessing pass."""
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import numpy as np
 import torch
 from torch.utils.data import Dataset
 
+from corefill.datasets.base import report_skipped
 from corefill.errors import DataError
 
 from .preprocess import Rules, apply_rules
@@ -51,6 +52,22 @@ def _items(config: dict):
                           max_eval_crops=config["max_eval_crops"], seed=config["seed"])
 
 
+def _file(prepared: Prepared, item, rules: Rules) -> None:
+    """Apply the rules to one readable item and file it under its fate."""
+    verdict = apply_rules(item.image, rules, known_negative=item.known_negative)
+    if verdict.inverted:
+        prepared.lists["inverted"].append(item.source)
+    if verdict.fate == "blurry":
+        prepared.lists["blurry"].append(item.source)
+    elif verdict.fate == "artifact":
+        prepared.lists["artifact"].append(item.source)
+        prepared.artifacts.append((item.name, item.source, verdict.image))
+    else:
+        # uint16 keeps 12-bit DICOM precision at a quarter of float64's memory.
+        pixels = np.round(np.clip(verdict.image, 0, 1) * 65535).astype(np.uint16)
+        prepared.kept[item.split].append((item.name, pixels, item.grade))
+
+
 @lru_cache(maxsize=4)
 def _prepare_cached(key: str) -> Prepared:
     config = json.loads(key)
@@ -59,20 +76,14 @@ def _prepare_cached(key: str) -> Prepared:
     for item in _items(config):
         prepared.total += 1
         if item.image is None:
-            prepared.lists["unreadable"].append(f"{item.source}: {item.error}")
-            continue
-        verdict = apply_rules(item.image, rules, known_negative=item.known_negative)
-        if verdict.inverted:
-            prepared.lists["inverted"].append(item.source)
-        if verdict.fate == "blurry":
-            prepared.lists["blurry"].append(item.source)
-        elif verdict.fate == "artifact":
-            prepared.lists["artifact"].append(item.source)
-            prepared.artifacts.append((item.name, item.source, verdict.image))
+            # A broken file costs one line in unreadable.txt, never the run.
+            reason = item.error if item.error.startswith(item.source) else \
+                f"{item.source}: {item.error}"
+            prepared.lists["unreadable"].append(reason)
         else:
-            # uint16 keeps 12-bit DICOM precision at a quarter of float64's memory.
-            pixels = np.round(np.clip(verdict.image, 0, 1) * 65535).astype(np.uint16)
-            prepared.kept[item.split].append((item.name, pixels, item.grade))
+            _file(prepared, item, rules)
+    unreadable = [(reason, reason) for reason in prepared.lists["unreadable"]]
+    report_skipped(f"knee-radiographs ({config['root']})", unreadable, prepared.total)
     return prepared
 
 
@@ -91,6 +102,10 @@ class KneeRadiographs(Dataset):
         if split not in ("train", "val", "test"):
             raise DataError(f"knee-radiographs: unknown split {split!r}")
         self.split = split
+        if augment == "auto":
+            # Rotating a whole knee radiograph makes an image no scanner takes; a crop of
+            # local texture from the two embedded sources has no such orientation.
+            augment = "mirror" if config["root"] else "dihedral"
         self.variants = VARIANTS[augment] if split == "train" else 1
         self.prepared = prepare(config)
         self.items = self.prepared.kept[split]

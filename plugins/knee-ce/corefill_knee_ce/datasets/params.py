@@ -7,24 +7,29 @@ from corefill.params import Params
 
 
 class KneeRadiographsParams(Params):
-    """Grey knee radiographs (PNG/JPEG/DICOM) resized to ``size``², with the seed's preprocessing.
+    """Grey knee radiographs (PNG/JPEG/DICOM) resized to ``size``², with the source's preprocessing.
 
     Produces ``image`` (1, size, size) in [-1, 1] (bright = dense), ``name``, and ``grade``
     (KL grade from a ``<split>/<grade>/`` folder, -1 when unknown). With no ``root`` it cuts
     crops from the real radiographs pydicom-data ships (RG3 lower leg, RG1 chest).
+    Unreadable files under ``root`` are skipped, counted in the preprocessing summary and
+    reported in one warning line.
     """
 
     root: Optional[str] = Field(
-        None, description="image folder, flat or train|val|test/<KL grade>/*; None = embedded data"
+        None, description="image folder: the Kaggle severity-graded layout train|val|test/<KL "
+        "grade 0-4>/*.png, or a flat folder of PNG/JPEG/DICOM (split by a hash of each name); "
+        "None = embedded data"
     )
     size: int = Field(64, ge=16, le=1024, description="side of the square images fed to the model")
     val_fraction: float = Field(0.15, ge=0.0, le=0.5, description="share for val (no split folders)")
     test_fraction: float = Field(0.15, ge=0.0, le=0.5, description="share for test (no split folders)")
-    augment: Literal["none", "mirror", "dihedral"] = Field(
+    augment: Literal["none", "mirror", "dihedral", "auto"] = Field(
         "mirror", description="train split only: add mirrored copies, or all 8 flips/rotations "
-        "by 90° (for crops of local texture, e.g. the embedded data)"
+        "by 90° (for crops of local texture, e.g. the embedded data); auto = dihedral for the "
+        "embedded crops, mirror for a root folder of whole radiographs"
     )
-    # ---- preprocessing rules (seed 000) ----
+    # ---- preprocessing rules (the source's) ----
     invert_negatives: bool = Field(True, description="detect and invert negative PNG/JPEG images")
     negative_threshold: float = Field(
         0.6, ge=0.0, le=1.0, description="median of the outer ring above this = bright background"

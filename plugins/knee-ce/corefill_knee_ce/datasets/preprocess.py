@@ -1,4 +1,4 @@
-"""The seed's preprocessing rules, on grey float32 images ``(H, W)`` in [0, 1] (numpy, no torch).
+"""The source's preprocessing rules, on grey float32 images ``(H, W)`` in [0, 1] (numpy, no torch).
 
 - negatives: an inverted radiograph has a bright background; DICOM says so in its header
   (MONOCHROME1, handled by the reader), a PNG only through its pixels: the median of the
