@@ -25,7 +25,7 @@ from __future__ import annotations
 import contextlib
 import json
 import random
-from typing import Any, Iterator
+from typing import Any, Iterator, Optional
 
 import numpy as np
 import torch
@@ -79,14 +79,18 @@ def derive(*, dataset: Any, generator: Any, masker: Any) -> dict[str, Any]:
     }
 
 
-def for_session(session: Any) -> dict[str, Any]:
-    """The spec of a training session, derived once (at its first checkpoint) and cached."""
-    cached = getattr(session, "_data_spec", None)
-    if cached is None:
-        cached = derive(dataset=session.train_set.base, generator=session.g_raw,
-                        masker=session.recipe.masker)
-        session._data_spec = cached
-    return cached
+def for_session(session: Any) -> Optional[dict[str, Any]]:
+    """The spec of a training session, derived once (at its first checkpoint) and cached.
+
+    None if the item cannot be read: a checkpoint must never be lost to its spec
+    (``inpaint`` then derives one from the recipe, as for older checkpoints)."""
+    if not hasattr(session, "_data_spec"):
+        try:
+            session._data_spec = derive(dataset=session.train_set.base,
+                                        generator=session.g_raw, masker=session.recipe.masker)
+        except Exception:  # noqa: BLE001 - any dataset error; training itself is unaffected
+            session._data_spec = None
+    return session._data_spec
 
 
 def from_recipe(recipe: Any, generator: Any, registries: Any) -> dict[str, Any]:

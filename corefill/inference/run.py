@@ -135,7 +135,7 @@ def load(checkpoint: Path, device: str, registries) -> tuple[Any, Any, dict[str,
     generator = build.network("generator", recipe.generator, registries)
     generator.load_state_dict(state["networks"]["generator"])
     generator = generator.to(torch.device(device)).eval()
-    if "data_spec" in state:
+    if state.get("data_spec") is not None:  # None: the spec could not be taken
         spec = specs.check(state["data_spec"], str(checkpoint))
     else:
         spec = _older_checkpoint_spec(checkpoint, recipe, generator, registries)

@@ -77,3 +77,22 @@ def test_a_spec_missing_keys_names_them():
     del spec["value_range"], spec["output_region"]
     with pytest.raises(CheckpointError, match="lacks value_range, output_region"):
         specs.check(spec, "run/last.pt")
+
+
+def test_a_session_whose_item_cannot_be_read_still_saves_without_spec():
+    class Broken:
+        reads = 0
+
+        def __getitem__(self, index):
+            Broken.reads += 1
+            raise OSError("disk gone")
+
+    class Session:
+        train_set = type("Masked", (), {"base": Broken()})()
+        g_raw = _HoleBoxGenerator()
+        recipe = type("Recipe", (), {"masker": ComponentRef(name="center")})()
+
+    session = Session()
+    assert specs.for_session(session) is None
+    assert specs.for_session(session) is None
+    assert Broken.reads == 1  # tried once, not at every save
