@@ -70,8 +70,16 @@ class EarlyStopping(_Strict):
 
 class TrainSettings(_Strict):
     max_epochs: int = Field(10, ge=0)
-    max_steps: Optional[int] = Field(None, ge=1)
-    max_minutes: Optional[float] = Field(None, gt=0)
+    max_steps: Optional[int] = Field(None, ge=1, description="stop training after this many "
+                                     "steps (a cap: the report says so)")
+    max_minutes: Optional[float] = Field(None, gt=0, description="stop training after this "
+                                         "many minutes of training (a cap: the report says so)")
+    checkpoint_every_minutes: Optional[float] = Field(
+        10.0, gt=0, description="also write checkpoints/last.pt mid-epoch, at the first "
+        "logging step after this many minutes since the last one (null: at epoch ends only)")
+    checkpoint_every_steps: Optional[int] = Field(
+        None, ge=1, description="also write last.pt mid-epoch at the first logging step at "
+        "least this many steps after the last one (null: by time only)")
     generator_optimizer: OptimizerSettings = Field(default_factory=OptimizerSettings)
     discriminator_optimizer: OptimizerSettings = Field(default_factory=OptimizerSettings)
     scheduler: SchedulerSettings = Field(default_factory=SchedulerSettings)

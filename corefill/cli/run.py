@@ -1,6 +1,8 @@
 """``corefill validate`` and ``corefill run``."""
 from __future__ import annotations
 
+import shlex
+
 import click
 
 from ..config import load_recipe
@@ -36,8 +38,14 @@ def run(recipe: str, overrides: tuple[str, ...], device: str | None, out_dir: st
     """Train and evaluate what RECIPE assembles; writes a run folder."""
     resolved = load_recipe(recipe, overrides)
     from ..engine import run as run_engine  # imports torch
+    from ..engine.stopping import TrainingFailed
 
-    folder = run_engine(resolved, out_dir=out_dir, device=device, resume=resume, force=force)
+    try:
+        folder = run_engine(resolved, out_dir=out_dir, device=device, resume=resume, force=force)
+    except TrainingFailed as failed:  # name this recipe in the evaluate/resume commands
+        parts = [recipe] + [part for o in overrides for part in ("-o", o)]
+        failed.recipe_args = " ".join(shlex.quote(part) for part in parts)
+        raise
     click.echo(f"run folder: {folder}")
 
 

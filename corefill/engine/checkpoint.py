@@ -3,7 +3,8 @@
 
 Layout (``FORMAT = 1``)::
 
-    format, step, epoch, batch_in_epoch, elapsed_s, finished,
+    format, step, epoch, batch_in_epoch (> 0: written mid-epoch), elapsed_s,
+    epoch_end_pending (the epoch's validation or samples are still to do),
     networks: {generator, discriminator?}, optimizers: {...}, schedulers: {...},
     scalers: {...}, rng: {torch, cuda: [..]}, stopper: {...}, best: {...},
     log_offset (bytes of metrics.jsonl at save time),
@@ -11,19 +12,26 @@ Layout (``FORMAT = 1``)::
 """
 from __future__ import annotations
 
+import contextlib
 import importlib.metadata as metadata
 import os
+import random
 import re
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
+import numpy as np
 import torch
 import yaml
 
 from ..errors import CheckpointError
 
 FORMAT = 1
+# How long to train, and how often to save: changing these on --resume changes nothing a
+# checkpoint holds, so it needs no --force (resuming with a larger limit lifts a cap).
+RESUMABLE_CHANGES = ("train.max_steps", "train.max_minutes", "train.checkpoint_every_minutes",
+                     "train.checkpoint_every_steps")
 
 
 def save(path: Path, state: dict[str, Any]) -> None:
@@ -69,6 +77,23 @@ def set_rng_state(state: dict[str, Any]) -> None:
             torch.cuda.set_rng_state(cuda_state, index)
 
 
+@contextlib.contextmanager
+def rng_untouched(device: torch.device) -> Iterator[None]:
+    """Leave every RNG as it was: validation, sample grids and test evaluation may draw
+    random numbers (a metric building a network, a cache filled on first use), and must
+    not change training, or where a run was resumed would change its result."""
+    python_state, numpy_state = random.getstate(), np.random.get_state()
+    devices = []
+    if device.type == "cuda":
+        devices = [device.index if device.index is not None else torch.cuda.current_device()]
+    with torch.random.fork_rng(devices=devices):
+        try:
+            yield
+        finally:
+            random.setstate(python_state)
+            np.random.set_state(numpy_state)
+
+
 def _flatten(node: Any, prefix: str = "") -> dict[str, Any]:
     if isinstance(node, dict):
         flat: dict[str, Any] = {}
@@ -84,13 +109,16 @@ def _flatten(node: Any, prefix: str = "") -> dict[str, Any]:
 
 
 def recipe_changes(old_yaml: str, new_yaml: str, limit: int = 3) -> list[str]:
-    """Dotted fields that differ between two saved recipes (ignoring where/how it runs)."""
+    """Dotted fields that differ between two saved recipes (ignoring where/how it runs and
+    the limits in ``RESUMABLE_CHANGES``)."""
     old = _flatten({k: v for k, v in (yaml.safe_load(old_yaml) or {}).items()
                     if k not in ("output_dir", "device")})
     new = _flatten({k: v for k, v in (yaml.safe_load(new_yaml) or {}).items()
                     if k not in ("output_dir", "device")})
     changed = []
     for key in sorted(set(old) | set(new)):
+        if key in RESUMABLE_CHANGES:
+            continue
         if old.get(key, "<absent>") != new.get(key, "<absent>"):
             changed.append(f"{key}: {old.get(key, '<absent>')!r} -> {new.get(key, '<absent>')!r}")
     if len(changed) > limit:

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import sys
-from typing import Optional
+import time
+from typing import Any, Optional
 
 
 def _format(values: dict[str, float]) -> str:
@@ -61,3 +62,27 @@ class Progress:
         if values:
             text = f"{text} {_format(values)}"
         print(text, file=self.stream, flush=True)
+
+
+class LossWindow:
+    """Losses summed on the device between two logging steps (no per-step host sync)."""
+
+    def __init__(self) -> None:
+        self.sums: dict[str, Any] = {}  # name -> 0-dim torch tensor
+        self.steps = self.images = 0
+        self.start = time.perf_counter()
+
+    def add(self, losses: dict[str, Any], images: int) -> None:
+        for key, value in losses.items():
+            self.sums[key] = self.sums[key] + value if key in self.sums else value.float()
+        self.steps += 1
+        self.images += images
+
+    def means(self) -> dict[str, float]:
+        if not self.sums:
+            return {}
+        import torch
+
+        keys = list(self.sums)
+        values = torch.stack([self.sums[k] for k in keys]).cpu().tolist()  # the one sync
+        return {k: v / self.steps for k, v in zip(keys, values)}

@@ -3,7 +3,11 @@
 report.json::
 
     {"recipe": name, "recipe_hash": ..., "split": "test", "images": N,
-     "checkpoint": "best" | "last", "training": {...},
+     "checkpoint": "best" | "last",
+     "training": {"steps", "epochs", "seconds", "train_images_per_s", "planned_epochs",
+                  "planned_steps", "stopped_early" (ended before planned_epochs),
+                  "stopped_by": null | "early_stopping" | "max_steps" | "max_minutes",
+                  and when a limit stopped it: "limit", "note", "how_to_lift"},
      "metrics": [{"name", "higher_is_better"}],
      "mask_area_bins": ["0-10%", ...],
      "models": {"trained": {"component", "role", "metrics": {name: value},
@@ -42,12 +46,16 @@ def render_markdown(report: dict[str, Any]) -> str:
     names = [m["name"] for m in report["metrics"]]
     arrows = {m["name"]: "↑" if m["higher_is_better"] else "↓" for m in report["metrics"]}
     lines = [f"# {report['recipe']}: test results", ""]
+    training = report.get("training", {})
+    if training.get("note"):  # a limit cut training short: first thing a reader sees
+        lines += [f"**Training was cut short:** {training['note']}, so these are not the "
+                  f"full recipe's scores. To train fully: {training['how_to_lift']}.", ""]
     lines.append(f"{report['images']} test images; generator weights: "
                  f"{report['checkpoint']} checkpoint; recipe hash {report['recipe_hash']}.")
-    training = report.get("training", {})
     if training.get("train_images_per_s") is not None:
-        lines.append(f"Training: {training['steps']} steps, {training['epochs']} epochs, "
-                     f"{training['train_images_per_s']:.1f} images/s.")
+        stopped = " (early stopping)" if training.get("stopped_by") == "early_stopping" else ""
+        lines.append(f"Training: {training['steps']} steps, {training['epochs']} epochs"
+                     f"{stopped}, {training['train_images_per_s']:.1f} images/s.")
     lines.append("")
     header = ["model", "component"] + [f"{n} {arrows[n]}" for n in names]
     rows = [[key, entry["component"]] + [entry["metrics"].get(n) for n in names]

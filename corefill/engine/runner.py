@@ -1,4 +1,9 @@
-"""The training loop: epochs, logging, validation, checkpoints, limits, final report."""
+"""The training loop: epochs, logging, validation, checkpoints, limits, final report.
+
+Resuming is exact: ``last.pt`` is written at epoch ends and, every
+``train.checkpoint_every_minutes`` (or ``_steps``), at a logging step mid-epoch (where no
+losses are waiting to be logged); validation and test evaluation never move an RNG.
+"""
 from __future__ import annotations
 
 import time
@@ -10,61 +15,68 @@ import torch
 from . import checkpoint, distributed
 from .data import eval_loader, to_device, to_unit
 from .evaluate import Model, evaluate_models
+from .progress import LossWindow
 from .session import Session
 from .steps import complete
-
-
-class _Window:
-    """Losses summed on the device between two logging steps (no per-step host sync)."""
-
-    def __init__(self) -> None:
-        self.sums: dict[str, torch.Tensor] = {}
-        self.steps = self.images = 0
-        self.start = time.perf_counter()
-
-    def add(self, losses: dict[str, torch.Tensor], images: int) -> None:
-        for key, value in losses.items():
-            self.sums[key] = self.sums[key] + value if key in self.sums else value.float()
-        self.steps += 1
-        self.images += images
-
-    def means(self) -> dict[str, float]:
-        if not self.sums:
-            return {}
-        keys = list(self.sums)
-        values = torch.stack([self.sums[k] for k in keys]).cpu().tolist()  # the one sync
-        return {k: v / self.steps for k, v in zip(keys, values)}
+from .stopping import rescue, stop_reason, training_summary
 
 
 class Runner(Session):
     """A Session that trains, validates and evaluates."""
 
     _curves_at = float("-inf")
+    _clock: Optional[float] = None  # perf_counter() since which epoch time is not yet counted
+    _window: Optional[LossWindow] = None
+    in_step = finishing = False  # see stopping.rescue
+    phase = "setup"
+    stopped_by: Optional[str] = None
 
     def train(self) -> None:
         train = self.recipe.train
-        self._curves_at = time.monotonic()
-        while not self.stopped_early and not self._limit_reached() \
-                and self.epoch < train.max_epochs:
+        self._curves_at = self._saved_at = time.monotonic()
+        self.steps_per_epoch = self._full_epoch_length()
+        if self.epoch_end_pending:  # it failed last time, after the epoch's training
+            self._end_epoch_outputs()
+            self.save("last")
+        while not self.stopped_early and self.epoch < train.max_epochs and \
+                not distributed.any_rank(self._limit_reached(), self.dist, self.device):
             limited = self.train_epoch()
             if limited:
                 break
             self.epoch, self.batch_in_epoch = self.epoch + 1, 0
             for scheduler in self.schedulers.values():
                 scheduler.step()
-            if self.epoch % train.val_every == 0 or self.epoch == train.max_epochs:
-                self.validate()
-            elif self.dist.is_main:
-                self._samples_only()
+            self.epoch_end_pending = True
+            self._end_epoch_outputs()
             self.save("last")
         if self.step > 0 and self.last_val_step != self.step:
             self.validate(count=False)  # stopped by a limit mid-way: validate what we have
             self.save("last")
+        self.stopped_by = stop_reason(train, epoch=self.epoch, step=self.step,
+                                      stopped_early=self.stopped_early)
         if self.dist.is_main:
             self.files.save_loss_curves()
         if self.dist.is_main and self.elapsed_s > 0:
             self.progress.line(f"training: {self.step} steps, "
                                f"{self.images_seen / self.elapsed_s:.1f} images/s")
+
+    def _end_epoch_outputs(self) -> None:
+        """The end of an epoch: validation, or only its sample grid (``val_every``)."""
+        train = self.recipe.train
+        if self.epoch % train.val_every == 0 or self.epoch == train.max_epochs:
+            self.validate()
+        elif self.dist.is_main:
+            self._samples_only()
+        self.epoch_end_pending = False
+
+    def _full_epoch_length(self) -> int:
+        """Steps in a whole epoch (the loader's length counts only the batches left)."""
+        sampler = self.train_loader.sampler
+        skip, sampler.skip = sampler.skip, 0
+        try:
+            return len(self.train_loader)
+        finally:
+            sampler.skip = skip
 
     def _limit_reached(self, elapsed: float = 0.0) -> bool:
         train = self.recipe.train
@@ -73,46 +85,81 @@ class Runner(Session):
         return train.max_minutes is not None and \
             (self.elapsed_s + elapsed) >= train.max_minutes * 60.0
 
+    def _fold_clock(self) -> None:
+        """Add the epoch time so far to ``elapsed_s`` (before a checkpoint stores it)."""
+        if self._clock is not None:
+            now = time.perf_counter()
+            self.elapsed_s += now - self._clock
+            self._clock = now
+
+    def save(self, which: str) -> None:
+        self._fold_clock()
+        super().save(which)
+        if which == "last":
+            self._saved_at = time.monotonic()
+
     def train_epoch(self) -> bool:
-        """One (possibly resumed) epoch; True if a step or time limit stopped it."""
+        """One (possibly resumed) epoch; True if a step or time limit stopped it mid-way."""
         train, loader = self.recipe.train, self.train_loader
         loader.sampler.set_epoch(self.epoch)
         loader.sampler.skip = self.batch_in_epoch * loader.batch_size
         for module in self.networks.values():
             module.train()
         self.progress.start_epoch(self.epoch, train.max_epochs, len(loader))
-        start = time.perf_counter()
+        self._clock = time.perf_counter()
         try:
-            limited = self._epoch_steps(loader, start)
+            return self._epoch_steps(loader)
         finally:
             self.progress.end_epoch()
-        self.elapsed_s += time.perf_counter() - start
-        return limited
+            self._fold_clock()
+            self._clock = None
 
-    def _epoch_steps(self, loader, start: float) -> bool:
+    def _epoch_steps(self, loader) -> bool:
         train, world = self.recipe.train, self.dist.world
-        window, limited = _Window(), False
+        self._window, limited = LossWindow(), False
+        self.phase = f"training (epoch {self.epoch + 1})"
         for batch in loader:
             images = batch["image"].shape[0] * world
+            self.in_step = True  # a failure in here leaves the networks half-updated
             losses = self.stepper.step(to_device(batch, self.device))
-            window.add(losses, images)
+            self.in_step = False
+            self._window.add(losses, images)
             self.step += 1
             self.batch_in_epoch += 1
             self.progress.advance()
+            more = self.batch_in_epoch < self.steps_per_epoch  # the last batch ends the epoch
             if self.step % train.log_every == 0:
-                self._log(window)
-                window = _Window()
-                elapsed = time.perf_counter() - start
+                self._log(self._window)
+                self._window = LossWindow()
+                elapsed = time.perf_counter() - self._clock
                 limited = distributed.any_rank(self._limit_reached(elapsed), self.dist, self.device)
+                if more and not limited and self._checkpoint_due():
+                    self.save("last")  # mid-epoch: nothing is waiting to be logged
             elif train.max_steps is not None and self.step >= train.max_steps:
                 limited = True  # the same on every rank: no sync needed
-            if limited:
+            if limited and more:
                 break
-        if window.steps:
-            self._log(window)
-        return limited
+        if self._window.steps:
+            self._log(self._window)
+            self._window = LossWindow()
+        return limited and self.batch_in_epoch < self.steps_per_epoch
 
-    def _log(self, window: _Window) -> None:
+    def _checkpoint_due(self) -> bool:
+        train = self.recipe.train
+        if train.checkpoint_every_steps is not None and \
+                self.step - (self.saved_step or 0) >= train.checkpoint_every_steps:
+            return True
+        minutes = train.checkpoint_every_minutes
+        # Rank 0 alone saves, so its clock alone decides.
+        return minutes is not None and time.monotonic() - self._saved_at >= minutes * 60.0
+
+    def flush_losses(self) -> None:
+        """Log the losses of steps not logged yet (before an unplanned checkpoint)."""
+        if self._window is not None and self._window.steps:
+            self._log(self._window)
+            self._window = LossWindow()
+
+    def _log(self, window: LossWindow) -> None:
         means = window.means()
         seconds = max(time.perf_counter() - window.start, 1e-9)
         self.images_seen += window.images
@@ -129,12 +176,13 @@ class Runner(Session):
     def validate(self, count: bool = True) -> None:
         """Validate (rank 0); ``count=False``: not an epoch-end validation, so it does
         not count for early stopping (a resumed run then stops where an uninterrupted one
-        would)."""
-        self.last_val_step = self.step
-        stop = False
+        would). Done under ``rng_untouched``: it never changes the training that follows."""
+        stop, self.phase = False, f"validation at step {self.step}"
         if self.dist.is_main:
-            stop = self._validate_main(count)
+            with checkpoint.rng_untouched(self.device):
+                stop = self._validate_main(count)
         self.stopped_early = bool(distributed.from_main(stop, self.dist))
+        self.last_val_step = self.step  # only once done: a failed one is redone on resume
         for module in self.networks.values():
             module.train()
 
@@ -166,12 +214,13 @@ class Runner(Session):
 
     def _samples_only(self) -> None:
         """The epoch's sample grid without a full validation (val_every > 1)."""
+        self.phase = f"sample grid after epoch {self.epoch}"
         count = self.recipe.train.sample_count
         loader = eval_loader(self.val_set, batch_size=min(count, self.val_loader.batch_size),
                              num_workers=0, pin_memory=False, limit=count)
         samples = _SampleCollector(count, self.value_range)
         self.g_raw.eval()
-        with torch.no_grad():
+        with torch.no_grad(), checkpoint.rng_untouched(self.device):
             for batch in loader:
                 batch = to_device(batch, self.device)
                 samples(batch, {"trained": complete(self.g_raw, batch, self.region)})
@@ -181,6 +230,7 @@ class Runner(Session):
     # ---------------------------------------------------------------- the end
     def finish(self) -> Optional[dict[str, Any]]:
         report = None
+        self.phase, self.finishing = "test evaluation", True  # g_raw may become best.pt's
         if self.dist.is_main:
             from .final import evaluate
 
@@ -189,17 +239,26 @@ class Runner(Session):
             if self.evaluate_best and best_path.exists():
                 self.g_raw.load_state_dict(checkpoint.load(best_path)["networks"]["generator"])
                 label = "best"
-            rate = self.images_seen / self.elapsed_s if self.elapsed_s > 0 else None
-            training = {"steps": self.step, "epochs": self.epoch, "seconds": self.elapsed_s,
-                        "train_images_per_s": rate, "stopped_early": self.stopped_early}
-            report = evaluate(self.recipe, self.g_raw, folder=self.folder, device=self.device,
-                              registries=self.registries, checkpoint_label=label,
-                              training=training, train_set=self.train_set)
+            with checkpoint.rng_untouched(self.device):
+                report = evaluate(self.recipe, self.g_raw, folder=self.folder,
+                                  device=self.device, registries=self.registries,
+                                  checkpoint_label=label, training=self._summary(),
+                                  train_set=self.train_set)
             for key, entry in report["models"].items():
                 self.progress.line(f"test {key}:", entry["metrics"])
             self.progress.line(f"report: {self.folder / 'report.md'}")
+            cap = report["training"].get("note")
+            if cap:  # said last, where it is seen: these scores are not the full recipe's
+                self.progress.line(f"note: {cap}; to train fully: "
+                                   f"{report['training']['how_to_lift']}")
         distributed.barrier(self.dist)
         return report
+
+    def _summary(self) -> dict[str, Any]:
+        return training_summary(self.recipe.train, step=self.step, epoch=self.epoch,
+                                seconds=self.elapsed_s, images=self.images_seen,
+                                stopped_by=self.stopped_by, epoch_steps=self.steps_per_epoch,
+                                folder=self.folder)
 
 
 class _SampleCollector:
@@ -228,8 +287,11 @@ def run(recipe, *, out_dir=None, device=None, resume=False, force=False,
                     registries=registries)
     try:
         runner.setup()
-        runner.train()
-        runner.finish()
+        try:
+            runner.train()
+            runner.finish()
+        except (Exception, KeyboardInterrupt) as error:
+            rescue(runner, error)
     finally:
         runner.close()
     return runner.folder

@@ -43,6 +43,11 @@ class Session:
         self.step = self.epoch = self.batch_in_epoch = 0
         self.elapsed_s, self.images_seen, self.stopped_early = 0.0, 0, False
         self.last_val_step: Optional[int] = None
+        # The epoch ended (schedulers stepped) but its validation or sample grid failed:
+        # a resumed run does them first, as the uninterrupted run did.
+        self.epoch_end_pending = False
+        self.saved_step: Optional[int] = None  # step of the last.pt on disk (None: none)
+        self._rng_to_restore: Optional[dict[str, Any]] = None
         self.versions = checkpoint.versions(
             [registries.get(kind, ref.name).source for _, kind, ref in recipe.component_refs()])
 
@@ -78,6 +83,9 @@ class Session:
             write_dataset_report = getattr(self.train_set.base, "write_report", None)
             if callable(write_dataset_report):
                 write_dataset_report(self.folder)
+        if self._rng_to_restore is not None:  # last: nothing built above may move it
+            checkpoint.set_rng_state(self._rng_to_restore)
+            self._rng_to_restore = None
 
     def _trackers(self) -> None:
         recipe, train = self.recipe, self.recipe.train
@@ -160,7 +168,7 @@ class Session:
             "format": checkpoint.FORMAT, "step": self.step, "epoch": self.epoch,
             "batch_in_epoch": self.batch_in_epoch, "elapsed_s": self.elapsed_s,
             "images_seen": self.images_seen, "stopped_early": self.stopped_early,
-            "last_val_step": self.last_val_step,
+            "last_val_step": self.last_val_step, "epoch_end_pending": self.epoch_end_pending,
             "networks": {k: v.state_dict() for k, v in self.networks.items()},
             "optimizers": {k: v.state_dict() for k, v in self.optimizers.items()},
             "schedulers": {k: v.state_dict() for k, v in self.schedulers.items()},
@@ -177,11 +185,14 @@ class Session:
     def save(self, which: str) -> None:
         if self.dist.is_main:
             checkpoint.save(self.folder / "checkpoints" / f"{which}.pt", self.state())
+        if which == "last":
+            self.saved_step = self.step
 
     def restore(self, state: dict[str, Any], path: Path) -> int:
         """Load a checkpoint into this session; returns the metrics.jsonl offset."""
-        if state["recipe_hash"] != self.recipe_hash and not self.force:
-            changes = checkpoint.recipe_changes(state["recipe_yaml"], self.recipe_yaml)
+        changes = [] if state["recipe_hash"] == self.recipe_hash or self.force else \
+            checkpoint.recipe_changes(state["recipe_yaml"], self.recipe_yaml)
+        if changes:  # a changed limit (max_steps...) alone is no change
             raise CheckpointError(f"{path}: recipe changed since this checkpoint "
                                   f"({'; '.join(changes)}); use --force to resume anyway")
         try:
@@ -194,7 +205,7 @@ class Session:
         except (KeyError, RuntimeError, ValueError) as exc:
             first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
             raise CheckpointError(f"{path}: does not fit the recipe's networks: {first}") from None
-        checkpoint.set_rng_state(state["rng"])
+        self._rng_to_restore = state["rng"]  # set at the end of setup()
         if self.stopper and state["stopper"]:
             self.stopper.load_state_dict(state["stopper"])
         if self.best and state["best"] and state["best"]["key"] == self.best.key:
@@ -202,6 +213,8 @@ class Session:
         for key in ("step", "epoch", "batch_in_epoch", "elapsed_s", "images_seen",
                     "stopped_early", "last_val_step"):
             setattr(self, key, state[key])
+        self.epoch_end_pending = bool(state.get("epoch_end_pending", False))
+        self.saved_step = self.step
         return int(state["log_offset"])
 
     def close(self) -> None:

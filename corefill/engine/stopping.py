@@ -1,6 +1,8 @@
-"""Early stopping and best-value tracking on a validation metric.
+"""How training stops: early stopping on a validation metric (and best-value tracking),
+a limit (``train.max_steps`` / ``train.max_minutes``) said out loud, and failures that keep
+the trained work.
 
-Rules:
+Early-stopping rules:
 - ``patience``: stop after ``patience`` validations in a row without a strict improvement.
 - ``bad-epochs`` (the masked-autoencoder source's rule): a validation worse than the best so far adds 1, one that is
   not worse subtracts 1 (never below 0); stop when the count reaches ``patience``.
@@ -8,7 +10,14 @@ Rules:
 from __future__ import annotations
 
 import math
+import shlex
+import traceback
 from typing import Any, Optional
+
+from ..errors import CorefillError
+
+# Why training ended before ``train.max_epochs`` (``None``: it ran them all).
+CAPS = ("max_steps", "max_minutes")
 
 
 def improves(value: float, best: Optional[float], higher_is_better: bool) -> bool:
@@ -73,3 +82,108 @@ class EarlyStopper:
     def load_state_dict(self, state: dict[str, Any]) -> None:
         self.count = state["count"]
         self.tracker.load_state_dict(state["tracker"])
+
+
+def stop_reason(train: Any, *, epoch: int, step: int, stopped_early: bool) -> Optional[str]:
+    """``None`` (all epochs ran), ``"early_stopping"``, ``"max_steps"`` or ``"max_minutes"``."""
+    if stopped_early:
+        return "early_stopping"
+    if epoch >= train.max_epochs:
+        return None
+    if train.max_steps is not None and step >= train.max_steps:
+        return "max_steps"
+    # Under DDP another rank's clock may have stopped everyone: still the time limit.
+    return "max_minutes" if train.max_minutes is not None else None
+
+
+def training_summary(train: Any, *, step: int, epoch: int, seconds: float, images: int,
+                     stopped_by: Optional[str], epoch_steps: int,
+                     folder: Any = "RUN") -> dict[str, Any]:
+    """report.json's ``training``: what ran, and why it ended before ``max_epochs`` if it
+    did (``stopped_early`` is true then; ``stopped_by`` says why)."""
+    planned = train.max_epochs * epoch_steps
+    summary = {"steps": step, "epochs": epoch, "seconds": seconds,
+               "train_images_per_s": images / seconds if seconds > 0 else None,
+               "stopped_early": stopped_by is not None, "stopped_by": stopped_by,
+               "planned_epochs": train.max_epochs, "planned_steps": planned}
+    if stopped_by in CAPS:
+        summary.update(_cap(train, stopped_by, step=step, epoch=epoch, planned_steps=planned,
+                            folder=folder))
+    return summary
+
+
+def _cap(train: Any, reason: str, *, step: int, epoch: int, planned_steps: int,
+         folder: Any) -> dict[str, Any]:
+    """The limit that stopped training, and how to lift it."""
+    limit = getattr(train, reason)
+    return {
+        "limit": limit,
+        "how_to_lift": f"-o train.{reason}=null, or continue this run with a larger limit: "
+                       f"corefill run RECIPE --out {folder} --resume -o train.{reason}=LARGER",
+        "note": f"train.{reason}={limit:g} stopped training at step {step} of "
+                f"{planned_steps} (epoch {epoch + 1} of {train.max_epochs})",
+    }
+
+
+class TrainingFailed(CorefillError):
+    """Something failed after training steps; the work done is in a checkpoint (when one
+    could be written). ``recipe_args`` is how the CLI names the recipe in the commands."""
+
+    def __init__(self, reason: str, *, folder: Any, saved_step: Optional[int],
+                 step: int, recipe_args: str = "RECIPE") -> None:
+        super().__init__(reason)
+        self.reason, self.folder, self.recipe_args = reason, folder, recipe_args
+        self.saved_step, self.step = saved_step, step
+
+    def __str__(self) -> str:
+        if self.saved_step is None:
+            return f"{self.reason}; no checkpoint could be written"
+        folder = shlex.quote(str(self.folder))
+        last = shlex.quote(f"{self.folder}/checkpoints/last.pt")
+        lost = "" if self.saved_step == self.step else \
+            f" (steps {self.saved_step + 1}-{self.step} could not be saved)"
+        return (f"{self.reason}. The trained weights (step {self.saved_step}) are in "
+                f"{last}{lost}: evaluate them with `corefill evaluate {self.recipe_args} "
+                f"--checkpoint {last} --out DIR`, or fix the cause and continue with "
+                f"`corefill run {self.recipe_args} --out {folder} --resume`")
+
+
+def rescue(runner: Any, error: BaseException) -> None:
+    """After a failure in ``runner`` (a Runner): put the trained work on disk (unless a
+    step was cut in half, or the test evaluation has loaded best.pt's weights), then raise
+    ``TrainingFailed`` saying how to evaluate or resume it."""
+    if runner.step == 0 or not runner.dist.is_main:
+        raise error
+    save_error = ""
+    if runner.saved_step != runner.step and not runner.in_step and not runner.finishing:
+        try:
+            runner.flush_losses()  # the losses of the steps about to be saved
+        except Exception:
+            pass  # those log lines are lost; the weights need not be
+        try:
+            runner.save("last")
+        except Exception as exc:  # e.g. a full disk: say so, keep the first error
+            save_error = f"; writing last.pt failed too: {one_line(exc)}"
+    if isinstance(error, KeyboardInterrupt):
+        if runner.saved_step is not None:
+            runner.progress.line(f"interrupted: {runner.folder}/checkpoints/last.pt holds "
+                                 f"step {runner.saved_step}; continue with --resume")
+        raise error
+    reason = f"{runner.phase}: {one_line(error)}{save_error}"
+    log = runner.folder / "error.log"
+    try:  # the whole story for whoever debugs it; the console gets one line
+        log.write_text("".join(traceback.format_exception(type(error), error,
+                                                          error.__traceback__)))
+        reason += f" (traceback in {log})"
+    except OSError:
+        pass
+    raise TrainingFailed(reason, folder=runner.folder, saved_step=runner.saved_step,
+                         step=runner.step) from error
+
+
+def one_line(error: BaseException) -> str:
+    """An error as one line; a corefill error's text is already written for the user."""
+    text = (str(error).strip().splitlines() or [""])[0]
+    if isinstance(error, CorefillError):
+        return text
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__

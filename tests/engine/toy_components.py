@@ -11,11 +11,13 @@ from corefill.registry import Registries
 
 
 class TinyGenerator(nn.Module):
-    def __init__(self, *, in_channels=1, out_channels=1, width=8, patch=0):
+    def __init__(self, *, in_channels=1, out_channels=1, width=8, patch=0, dropout=0.0):
         super().__init__()
         self.body = nn.Sequential(
             nn.Conv2d(in_channels + 1, width, 3, padding=1), nn.ReLU(),
             nn.Conv2d(width, width, 3, padding=1), nn.ReLU(),
+            # draws from the global RNG in training, as pix2pix's U-Net does
+            nn.Dropout(dropout) if dropout else nn.Identity(),
         )
         self.head = nn.Conv2d(width, out_channels, 3, padding=1)
         self.patch = patch
@@ -44,9 +46,10 @@ class TinyDiscriminator(nn.Module):
 class ToyDataset(torch.utils.data.Dataset):
     value_range = (-1.0, 1.0)
 
-    def __init__(self, *, split, count=12, size=16, channels=1, paired=False, delay=0.0):
+    def __init__(self, *, split, count=12, size=16, channels=1, paired=False, delay=0.0,
+                 broken=-1):
         self.split, self.count, self.size = split, count, size
-        self.channels, self.paired, self.delay = channels, paired, delay
+        self.channels, self.paired, self.delay, self.broken = channels, paired, delay, broken
 
     def __len__(self):
         return self.count
@@ -54,6 +57,8 @@ class ToyDataset(torch.utils.data.Dataset):
     def __getitem__(self, index):
         if self.delay:
             time.sleep(self.delay)
+        if index == self.broken:
+            raise OSError(f"{self.split}-{index}.png: image file is truncated")
         offset = {"train": 0, "val": 1000, "test": 2000}[self.split]
         g = torch.Generator().manual_seed(offset + index)
         phase, freq = torch.rand(2, generator=g) * torch.tensor([6.28, 0.5]) + torch.tensor([0, 0.2])
@@ -123,6 +128,35 @@ class MeanPixel:
         return self.total / max(self.count, 1)
 
 
+class LazyNetMAE(MAEHole):
+    """mae_hole, but like FID it builds (randomly initialises) a network on its first use in
+    a process and keeps it: the global RNG moves in the first validation of each process."""
+
+    name = "lazy_mae"
+    _net = None
+
+    def __call__(self, output, target, mask):
+        if LazyNetMAE._net is None:
+            LazyNetMAE._net = nn.Conv2d(1, 1, 3)
+        return super().__call__(output, target, mask)
+
+
+class MinImages(MeanPixel):
+    """mae_all, but like FID it refuses to score fewer than ``min_images`` images."""
+
+    name = "min_images_mae"
+
+    def __init__(self, *, min_images=2):
+        self.min_images = min_images
+
+    def compute(self):
+        images = self.count // 256  # 16x16 grey images
+        if images < self.min_images:
+            raise ValueError(f"min_images_mae: needs at least {self.min_images} images, "
+                             f"got {images}")
+        return super().compute()
+
+
 class MeanFill:
     """Baseline: fills the hole with the mean training pixel value (needs fit)."""
 
@@ -162,6 +196,8 @@ COMPONENTS = {
     ("loss", "bce"): ("BCEAdversarial", "NoParams"),
     ("metric", "mae_hole"): ("MAEHole", "NoParams"),
     ("metric", "mae_all"): ("MeanPixel", "NoParams"),
+    ("metric", "lazy_mae"): ("LazyNetMAE", "NoParams"),
+    ("metric", "min_images_mae"): ("MinImages", "MinImagesParams"),
 }
 
 

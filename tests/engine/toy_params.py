@@ -12,6 +12,7 @@ class ToyDatasetParams(Params):
     channels: int = Field(1, ge=1, description="image channels")
     paired: bool = Field(False, description="bring an `input` (pix2pix-style)")
     delay: float = Field(0.0, ge=0, description="seconds of sleep per item (slow runs)")
+    broken: int = Field(-1, description="index whose file cannot be read (-1: none)")
 
 
 class BoxMaskerParams(Params):
@@ -27,6 +28,7 @@ class TinyGeneratorParams(Params):
     out_channels: int = Field(1, ge=1, description="output channels")
     width: int = Field(8, ge=1, description="hidden channels")
     patch: int = Field(0, ge=0, description="> 0: predict only a patch x patch hole box")
+    dropout: float = Field(0.0, ge=0, lt=1, description="dropout before the head")
 
 
 class TinyDiscriminatorParams(Params):
@@ -35,3 +37,9 @@ class TinyDiscriminatorParams(Params):
     in_channels: int = Field(1, ge=1, description="input channels")
     width: int = Field(8, ge=1, description="hidden channels")
 
+
+
+class MinImagesParams(Params):
+    """Mean |output - target| over all pixels (images in [0, 1]); refuses small splits."""
+
+    min_images: int = Field(2, ge=1, description="fewest images it will score")

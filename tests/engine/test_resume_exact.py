@@ -1,0 +1,119 @@
+"""Runs killed with SIGKILL at the awkward moments and resumed end with every tensor of
+last.pt (weights, optimiser state, RNG state) equal to an uninterrupted run's: killed
+mid-epoch after a mid-epoch checkpoint, and killed in the validation that follows a
+``max_steps`` stop."""
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import torch
+
+SCRIPT = Path(__file__).with_name("run_toy.py")
+# Adversarial, with dropout: training draws from the global RNG, as pix2pix does.
+NETS = ["discriminator.name=tiny-d", "losses=[{name: l1-hole}, {name: bce, weight: 0.05}]",
+        "generator.params.dropout=0.3", "train.log_every=1"]
+
+
+def launch(out_dir, *args):
+    return subprocess.Popen([sys.executable, str(SCRIPT), str(out_dir), *args],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def finish(process):
+    assert process.wait(timeout=180) == 0, process.stderr.read().decode()[-3000:]
+
+
+def kill_when(process, ready, what):
+    deadline = time.monotonic() + 120
+    while not ready():
+        assert process.poll() is None, process.stderr.read().decode()[-3000:]
+        assert time.monotonic() < deadline, f"never saw {what}"
+        time.sleep(0.01)
+    os.kill(process.pid, signal.SIGKILL)
+    assert process.wait() == -signal.SIGKILL
+
+
+def checkpoint(folder):
+    return torch.load(Path(folder) / "checkpoints" / "last.pt", weights_only=True)
+
+
+def tensors(node, prefix=""):
+    """Every tensor in a checkpoint, by its path (networks, optimizers, rng...)."""
+    if isinstance(node, torch.Tensor):
+        return {prefix: node}
+    items = node.items() if isinstance(node, dict) else \
+        enumerate(node) if isinstance(node, (list, tuple)) else []
+    found = {}
+    for key, value in items:
+        found.update(tensors(value, f"{prefix}/{key}"))
+    return found
+
+
+def assert_identical(whole, resumed):
+    a, b = tensors(checkpoint(whole)), tensors(checkpoint(resumed))
+    assert a.keys() == b.keys()
+    assert "/rng/torch" in a and any(k.startswith("/optimizers/discriminator") for k in a)
+    different = [key for key in a if not torch.equal(a[key], b[key])]
+    assert not different, f"{len(different)} of {len(a)} tensors differ: {different[:5]}"
+
+
+def records(folder, kind):
+    lines = (Path(folder) / "metrics.jsonl").read_text().splitlines()
+    rows = [r for r in map(json.loads, lines) if r["type"] == kind]
+    return [{k: v for k, v in r.items() if k != "images_per_s"} for r in rows]  # timing
+
+
+def test_killed_mid_epoch_after_a_mid_epoch_checkpoint_resumes_exactly(tmp_path):
+    # 24 items at batch 4: 6 steps an epoch, last.pt every 2 steps, ~0.15 s a step
+    args = [*NETS, "train.max_epochs=2", "data.dataset.params.count=24",
+            "data.dataset.params.delay=0.04", "train.checkpoint_every_steps=2"]
+    whole = launch(tmp_path / "whole", *args)
+    killed = launch(tmp_path / "killed", *args)
+    last = tmp_path / "killed" / "checkpoints" / "last.pt"
+
+    def mid_epoch_checkpoint():
+        if not last.exists():
+            return False
+        state = torch.load(last, weights_only=True)
+        return state["epoch"] == 1 and state["batch_in_epoch"] > 0
+
+    kill_when(killed, mid_epoch_checkpoint, "a mid-epoch checkpoint in epoch 2")
+    state = checkpoint(tmp_path / "killed")
+    assert state["epoch"] == 1 and state["batch_in_epoch"] in (2, 4)  # still mid-epoch
+    assert state["step"] == 6 + state["batch_in_epoch"]
+
+    finish(launch(tmp_path / "killed", "--resume", *args))
+    finish(whole)
+    assert_identical(tmp_path / "whole", tmp_path / "killed")
+    # the log was cut back to the checkpoint: every loss logged once, and the same
+    assert records(tmp_path / "killed", "train") == records(tmp_path / "whole", "train")
+    assert records(tmp_path / "killed", "val") == records(tmp_path / "whole", "val")
+    assert checkpoint(tmp_path / "killed")["step"] == 12
+
+
+def test_killed_in_the_validation_after_a_step_limit_resumes_exactly(tmp_path):
+    # lazy_mae moves the global RNG in the first validation of each process (as building
+    # FID's network can): the resumed process validates first where the whole run did not.
+    args = [*NETS, "train.max_epochs=2", "train.max_steps=5", "data.dataset.params.delay=0.01",
+            "data.splits.val.delay=0.1", "metrics=[mae_hole, lazy_mae]"]
+    whole = launch(tmp_path / "whole", *args)
+    killed = launch(tmp_path / "killed", *args)
+    log = tmp_path / "killed" / "metrics.jsonl"
+
+    def trained_to_the_limit():  # step 5 is logged, then the final validation starts
+        return log.exists() and '"step": 5, "epoch": 1' in log.read_text()
+
+    kill_when(killed, trained_to_the_limit, "step 5")
+    assert checkpoint(tmp_path / "killed")["step"] == 3  # the end of epoch 1
+    assert not (tmp_path / "killed" / "report.json").exists()
+
+    finish(launch(tmp_path / "killed", "--resume", *args))
+    finish(whole)
+    assert_identical(tmp_path / "whole", tmp_path / "killed")
+    assert checkpoint(tmp_path / "killed")["step"] == 5
+    report = json.loads((tmp_path / "killed" / "report.json").read_text())
+    assert report["training"]["stopped_by"] == "max_steps"
