@@ -22,6 +22,17 @@ class KaggleImagesParams(SamplePhotosParams):
     Unreadable images or masks are skipped and counted in one warning line.
     """
 
+    channels: Literal[1, 3] = Field(
+        3, description="1 = grey (luminance), 3 = RGB (grey images repeated)"
+    )
+    crop_size: int = Field(64, ge=4, le=4096, description="side of the square items the model sees")
+    val_fraction: float = Field(
+        0.2, ge=0, le=0.5, description="bundled photos: share of each photo (region) or of the "
+        "photos (photo); a folder without split sub-folders: share of its files"
+    )
+    test_fraction: float = Field(
+        0.2, ge=0, le=0.5, description="as val_fraction, for test"
+    )
     root: Optional[str] = Field(
         None, description="folder of your images (searched recursively, masks/ excluded); "
         "null = the embedded photos"
