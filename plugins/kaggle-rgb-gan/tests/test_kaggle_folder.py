@@ -123,3 +123,12 @@ def test_shipped_recipe_runs_on_the_folder(tree, tmp_path, recipe, capsys):
     assert 0 < trained["metrics"]["psnr_hole"] < 60
     # Every test image has its 68% block: the shapes masker (<= 40%) drew none of them.
     assert {k: v["count"] for k, v in trained["by_mask_area"].items() if v["count"]} == {"50-100%": 3}
+
+
+def test_a_masks_folder_matching_no_image_is_reported(tmp_path):
+    root = write_tree(tmp_path / "renamed")
+    for mask in (root / "masks").iterdir():
+        mask.rename(mask.with_name(f"mask_{mask.name}"))
+    with pytest.warns(UserWarning, match="none of the 3 test images has a mask in .*masks"):
+        test = kaggle_images(split="test", root=str(root), **FOLDER)
+    assert test.masked == 0 and "mask" not in test[0]

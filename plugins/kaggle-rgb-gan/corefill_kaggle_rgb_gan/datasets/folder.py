@@ -6,6 +6,7 @@ a mask drawn for the full-size image still covers the same pixels at the model's
 """
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import Any, Optional, Sequence
 
@@ -53,6 +54,11 @@ class MaskedImageFolder(FileDataset):
         super().__init__(records=files, where=str(root), split=split, value_range=value_range,
                          channels=channels, crop=crop, crop_mode="random")
         self.masked = sum(self.mask_path(r) is not None for r in self.records)
+        if self.mask_files is not None and not self.masked:
+            # A masks/ folder that matches nothing is most likely a naming mismatch.
+            warnings.warn(f"{root}: none of the {len(self.records)} {split} images has a mask "
+                          f"in {self.mask_files.root} (same file stem expected); the recipe's "
+                          "masker draws every mask", UserWarning, stacklevel=2)
 
     def name(self, record: Path) -> str:
         return stem_name(record, self.base)
