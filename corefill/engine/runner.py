@@ -94,7 +94,9 @@ class Runner(Session):
 
     def save(self, which: str) -> None:
         self._fold_clock()
+        phase, self.phase = self.phase, f"writing checkpoints/{which}.pt"
         super().save(which)
+        self.phase = phase
         if which == "last":
             self._saved_at = time.monotonic()
 

@@ -183,7 +183,10 @@ def rescue(runner: Any, error: BaseException) -> None:
 
 def one_line(error: BaseException) -> str:
     """An error as one line; a corefill error's text is already written for the user."""
-    text = (str(error).strip().splitlines() or [""])[0]
+    lines = [line for line in str(error).strip().splitlines() if line.strip()] or [""]
+    text = lines[0]
+    if text.startswith("Caught ") and "DataLoader worker" in text:
+        return lines[-1].strip()  # the worker's own error: "OSError: <file>: ..."
     if isinstance(error, CorefillError):
         return text
     return f"{type(error).__name__}: {text}" if text else type(error).__name__

@@ -54,10 +54,14 @@ def test_run_stops_early_when_validation_does_not_improve(tmp_path, rule):
                         f"train.early_stopping.rule={rule}")
     folder = run(recipe, out_dir=tmp_path / "run", registries=toy_registries())
     report = json.loads((folder / "report.json").read_text())
+    training = report["training"]
     if rule == "patience":
-        assert report["training"]["epochs"] == 3 and report["training"]["stopped_early"]
+        assert training["epochs"] == 3 and training["stopped_early"]
+        assert training["stopped_by"] == "early_stopping" and "limit" not in training
+        assert "3 epochs (early stopping)" in (folder / "report.md").read_text()
     else:
-        assert report["training"]["epochs"] == 6 and not report["training"]["stopped_early"]
+        assert training["epochs"] == 6 and not training["stopped_early"]
+        assert training["stopped_by"] is None
     assert report["checkpoint"] == "best"
 
 
