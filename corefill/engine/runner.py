@@ -55,6 +55,7 @@ class Runner(Session):
         self.stopped_by = stop_reason(train, epoch=self.epoch, step=self.step,
                                       stopped_early=self.stopped_early)
         if self.dist.is_main:
+            self.phase = "plotting loss_curves.png"
             self.files.save_loss_curves()
         if self.dist.is_main and self.elapsed_s > 0:
             self.progress.line(f"training: {self.step} steps, "
@@ -73,10 +74,8 @@ class Runner(Session):
         """Steps in a whole epoch (the loader's length counts only the batches left)."""
         sampler = self.train_loader.sampler
         skip, sampler.skip = sampler.skip, 0
-        try:
-            return len(self.train_loader)
-        finally:
-            sampler.skip = skip
+        length, sampler.skip = len(self.train_loader), skip
+        return length
 
     def _limit_reached(self, elapsed: float = 0.0) -> bool:
         train = self.recipe.train
