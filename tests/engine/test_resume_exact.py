@@ -68,9 +68,10 @@ def records(folder, kind):
 
 
 def test_killed_mid_epoch_after_a_mid_epoch_checkpoint_resumes_exactly(tmp_path):
-    # 24 items at batch 4: 6 steps an epoch, last.pt every 2 steps, ~0.15 s a step
-    args = [*NETS, "train.max_epochs=2", "data.dataset.params.count=24",
-            "data.dataset.params.delay=0.04", "train.checkpoint_every_steps=2"]
+    # 48 items at batch 4: 12 steps an epoch, last.pt every 2 steps, ~0.1 s a step; killed
+    # at the first mid-epoch checkpoint of epoch 2, 10 steps before its end would replace it
+    args = [*NETS, "train.max_epochs=2", "data.dataset.params.count=48",
+            "data.dataset.params.delay=0.02", "train.checkpoint_every_steps=2"]
     whole = launch(tmp_path / "whole", *args)
     killed = launch(tmp_path / "killed", *args)
     last = tmp_path / "killed" / "checkpoints" / "last.pt"
@@ -83,8 +84,8 @@ def test_killed_mid_epoch_after_a_mid_epoch_checkpoint_resumes_exactly(tmp_path)
 
     kill_when(killed, mid_epoch_checkpoint, "a mid-epoch checkpoint in epoch 2")
     state = checkpoint(tmp_path / "killed")
-    assert state["epoch"] == 1 and state["batch_in_epoch"] in (2, 4)  # still mid-epoch
-    assert state["step"] == 6 + state["batch_in_epoch"]
+    assert state["epoch"] == 1 and state["batch_in_epoch"] in range(2, 12, 2)  # mid-epoch
+    assert state["step"] == 12 + state["batch_in_epoch"]
 
     finish(launch(tmp_path / "killed", "--resume", *args))
     finish(whole)
@@ -92,14 +93,14 @@ def test_killed_mid_epoch_after_a_mid_epoch_checkpoint_resumes_exactly(tmp_path)
     # the log was cut back to the checkpoint: every loss logged once, and the same
     assert records(tmp_path / "killed", "train") == records(tmp_path / "whole", "train")
     assert records(tmp_path / "killed", "val") == records(tmp_path / "whole", "val")
-    assert checkpoint(tmp_path / "killed")["step"] == 12
+    assert checkpoint(tmp_path / "killed")["step"] == 24
 
 
 def test_killed_in_the_validation_after_a_step_limit_resumes_exactly(tmp_path):
     # lazy_mae moves the global RNG in the first validation of each process (as building
     # FID's network can): the resumed process validates first where the whole run did not.
     args = [*NETS, "train.max_epochs=2", "train.max_steps=5", "data.dataset.params.delay=0.01",
-            "data.splits.val.delay=0.1", "metrics=[mae_hole, lazy_mae]"]
+            "data.splits.val.delay=0.15", "metrics=[mae_hole, lazy_mae]"]
     whole = launch(tmp_path / "whole", *args)
     killed = launch(tmp_path / "killed", *args)
     log = tmp_path / "killed" / "metrics.jsonl"
