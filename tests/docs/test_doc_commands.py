@@ -10,6 +10,7 @@ headers) works as written, so docs cannot drift from the code.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -20,17 +21,24 @@ from doc_commands import REPO, USER_DATA, DocCommand, all_doc_commands
 
 COMMANDS = all_doc_commands()
 STEPS = ["-o", "train.max_steps=2"]
+USER_PATH = re.compile(re.escape(USER_DATA) + r"([^\s,}\]'\"]+)")
 
 
 def _option(args: tuple[str, ...], name: str) -> str | None:
     return args[args.index(name) + 1] if name in args[:-1] else None
 
 
-def _without_out(args: tuple[str, ...]) -> tuple[str, ...]:
-    if "--out" not in args:
-        return args
-    at = args.index("--out")
-    return args[:at] + args[at + 2:]
+def _without(args: tuple[str, ...], *options: str, flags: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """``args`` less the given options (each with its value) and flags."""
+    kept, skip = [], False
+    for arg in args:
+        if skip:
+            skip = False
+        elif arg in options:
+            skip = True
+        elif arg not in flags:
+            kept.append(arg)
+    return tuple(kept)
 
 
 class Workspace:
@@ -61,31 +69,27 @@ class Workspace:
         return self.root / "runs" / name
 
     def user_data(self, args: tuple[str, ...]) -> tuple[str, ...]:
-        mapped = []
-        for arg in args:
-            while USER_DATA in arg:
-                start = arg.index(USER_DATA)
-                end = start + len(USER_DATA)
-                while end < len(arg) and arg[end] not in " ,}]'\"":
-                    end += 1
-                folder = self.root / "data" / arg[start + len(USER_DATA):end]
-                folder.mkdir(parents=True, exist_ok=True)
-                arg = arg[:start] + str(folder) + arg[end:]
-            mapped.append(arg)
-        return tuple(mapped)
+        """Each `/data/NAME` becomes an empty folder `<workspace>/data/NAME`."""
+        def empty_folder(match: re.Match) -> str:
+            folder = self.root / "data" / match.group(1)
+            folder.mkdir(parents=True, exist_ok=True)
+            return str(folder)
+
+        return tuple(USER_PATH.sub(empty_folder, arg) for arg in args)
 
     def run(self, command: DocCommand) -> None:
         args, out = command.args, self.out_folder(command.args)
         if command.uses_user_data:
-            result = self.corefill(["validate", *self.user_data(args[1:])], check=False)
+            run_only = _without(args[1:], "--out", "--device", flags=("--resume", "--force"))
+            result = self.corefill(["validate", *self.user_data(run_only)], check=False)
             assert result.returncode == 0, f"{command}\n{result.stderr}"
             self.validated_out[out] = self.embedded_run(args[1])
             return
-        key = _without_out(args)
+        key = _without(args, "--out")
         if key not in self.runs:
             self.corefill([*args, *STEPS, *(() if "--out" in args else ("--out", str(out)))])
             self.runs[key] = out
-        elif self.runs[key] != out:
+        elif self.runs[key] != out and not out.exists():
             out.parent.mkdir(parents=True, exist_ok=True)
             out.symlink_to(self.runs[key])
 
