@@ -125,7 +125,8 @@ def relative_stem(path: str | Path, base: str | Path | None) -> str:
 
 
 # ---------------------------------------------------------------- raster images
-def _decode_raster(path: Path) -> np.ndarray:
+def decode_raster(path: Path) -> np.ndarray:
+    """A raster file as OpenCV decodes it: (H, W) or (H, W, C) BGR(A), its own dtype."""
     import cv2
 
     # np.fromfile + imdecode works for any path (cv2.imread fails on non-ASCII on Windows).
@@ -174,7 +175,7 @@ def read_image(path: str | Path, channels: int = 3, *, scale: str = "dtype") -> 
         raise ValueError(f"channels must be 1 or 3, got {channels}")
     if scale not in ("dtype", "minmax"):
         raise ValueError(f"scale must be 'dtype' or 'minmax', got {scale!r}")
-    array = _to_channels(_decode_raster(Path(path)), channels)
+    array = _to_channels(decode_raster(Path(path)), channels)
     return np.ascontiguousarray(_scale_to_unit(array, scale))
 
 

@@ -258,3 +258,32 @@ class SamplePhotosParams(_Output):
         if self.val_fraction + self.test_fraction >= 1:
             raise ValueError("val_fraction + test_fraction must be < 1 (train needs pixels)")
         return self
+
+
+class PhotosOrFolderParams(SamplePhotosParams):
+    """Base for a plugin dataset whose `root` alone switches between the embedded photos and
+    the user's folder of images (any size, grey or RGB, 8 or 16 bit), in `value_range`.
+
+    ``root`` null: crops of the photos bundled in scikit-image, exactly as `sample-photos`.
+    ``root`` a folder: one item per image, fitted to ``crop_size``² (``fit``); splits from
+    ``train``/``val``/``test`` sub-folders when present, else from a hash of each file's
+    name. ``photos``, ``crops_per_image`` and ``split_by`` apply to the embedded photos only.
+    """
+
+    crop_size: int = Field(64, ge=4, le=4096, description="side of the square items the model sees")
+    val_fraction: float = Field(
+        0.2, ge=0, le=0.5, description="bundled photos: share of each photo (region) or of the "
+        "photos (photo); a folder without split sub-folders: share of its files"
+    )
+    test_fraction: float = Field(0.2, ge=0, le=0.5, description="as val_fraction, for test")
+    root: Optional[str] = Field(
+        None, description="folder of your images (searched recursively); null = the embedded photos"
+    )
+    fit: Literal["stretch", "crop"] = Field(
+        "stretch", description="folder images: stretch = resize to crop_size x crop_size; crop "
+        "= shorter side to size, then a crop_size crop (random for train, centred for val/test)"
+    )
+
+    def photo_params(self) -> dict[str, Any]:
+        """The fields `sample-photos` takes, for the embedded case."""
+        return {name: getattr(self, name) for name in SamplePhotosParams.model_fields}

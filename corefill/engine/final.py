@@ -97,8 +97,8 @@ class _TestOutputWriter:
             write_png(self.folder / f"{safe}.png", image)
 
 
-def load_generator(checkpoint_path: str | Path, device: str = "cpu", registries=None):
-    """The trained generator of a checkpoint (eval mode) and the recipe it was trained with."""
+def load_trained(checkpoint_path: str | Path, device: str = "cpu", registries=None):
+    """``(generator in eval mode, recipe, checkpoint state)`` from one read of a checkpoint."""
     state = checkpoint.load(checkpoint_path)
     try:
         recipe = Recipe.model_validate(yaml.safe_load(state["recipe_yaml"]))
@@ -111,4 +111,10 @@ def load_generator(checkpoint_path: str | Path, device: str = "cpu", registries=
         registries = installed()
     generator = build.network("generator", recipe.generator, registries)
     generator.load_state_dict(state["networks"]["generator"])
-    return generator.to(torch.device(device)).eval(), recipe
+    return generator.to(torch.device(device)).eval(), recipe, state
+
+
+def load_generator(checkpoint_path: str | Path, device: str = "cpu", registries=None):
+    """The trained generator of a checkpoint (eval mode) and the recipe it was trained with."""
+    generator, recipe, _ = load_trained(checkpoint_path, device, registries)
+    return generator, recipe

@@ -26,25 +26,12 @@ def read_pixels(path: Path) -> np.ndarray:
     if path.name.lower().endswith(io.DICOM_EXTENSIONS):
         unit = io.read_dicom(path)  # windowed to [0, 1], bright = dense
         return np.round(unit * 65535.0).astype(np.uint16)[:, :, None]
-    array = _decode(path)
+    array = io.decode_raster(path)
     if array.ndim == 2:
         array = array[:, :, None]
     if array.shape[2] >= 3:  # OpenCV's BGR(A) -> RGB(A)
         array = np.concatenate([array[:, :, 2::-1], array[:, :, 3:]], axis=2)
     return np.ascontiguousarray(_to_kept_type(array, path))
-
-
-def _decode(path: Path) -> np.ndarray:
-    import cv2
-
-    try:
-        data = np.fromfile(str(path), dtype=np.uint8)
-    except OSError as exc:
-        raise DataError(f"{path}: cannot read file: {exc.strerror or exc}") from None
-    array = cv2.imdecode(data, cv2.IMREAD_UNCHANGED) if data.size else None
-    if array is None:
-        raise DataError(f"{path}: not a readable image (corrupt, truncated, or not an image)")
-    return array
 
 
 def _to_kept_type(array: np.ndarray, path: Path) -> np.ndarray:

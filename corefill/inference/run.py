@@ -118,23 +118,10 @@ def complete(generator: Any, image: np.ndarray, hole: np.ndarray, spec: dict[str
 
 def load(checkpoint: Path, device: str, registries) -> tuple[Any, Any, dict[str, Any]]:
     """``(generator in eval mode, recipe, data_spec)`` from one read of the checkpoint."""
-    import torch
-    import yaml
-
-    from ..engine import build
-    from ..engine import checkpoint as checkpoints
     from ..engine import spec as specs
-    from ..recipe import Recipe
+    from ..engine.final import load_trained
 
-    state = checkpoints.load(checkpoint)
-    try:
-        recipe = Recipe.model_validate(yaml.safe_load(state["recipe_yaml"]))
-    except Exception as exc:
-        raise CheckpointError(f"{checkpoint}: stored recipe is invalid: "
-                              f"{str(exc).splitlines()[0]}") from None
-    generator = build.network("generator", recipe.generator, registries)
-    generator.load_state_dict(state["networks"]["generator"])
-    generator = generator.to(torch.device(device)).eval()
+    generator, recipe, state = load_trained(checkpoint, device, registries)
     if state.get("data_spec") is not None:  # None: the spec could not be taken
         spec = specs.check(state["data_spec"], str(checkpoint))
     else:

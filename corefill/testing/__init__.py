@@ -27,6 +27,7 @@ from .checks import (
 
 __all__ = [
     "check_component",
+    "run_cli",
     "check_dataset",
     "check_discriminator",
     "check_generator",
@@ -59,3 +60,19 @@ def check_component(kind: str, name: str, params: dict[str, Any] | None = None,
     else:
         _CHECKS[kind](build(spec, params), **check_options)
 
+
+
+def run_cli(*args: str) -> int:
+    """Run ``corefill ARGS...`` in this process (as a user types it); returns the exit code.
+
+    For plugin tests that run a recipe end to end: ``assert run_cli("run", "my.yaml",
+    "-o", "train.max_steps=2", "--out", str(tmp_path)) == 0``. Errors go to stderr as the
+    CLI prints them (use pytest's ``capsys`` to read them).
+    """
+    from ..cli import main
+
+    try:
+        main(list(args))
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    return 0

@@ -11,7 +11,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from cifar_trees import malicious_pickle, py_batches, write_archive, write_py_folder  # noqa: E402
 
-from corefill.cli import main  # noqa: E402
+from corefill.testing import run_cli  # noqa: E402
 from corefill.datasets.base import UnreadableFilesWarning  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[3]
@@ -44,19 +44,11 @@ def recorder():
         yield caught
 
 
-def corefill(*args: str) -> int:
-    try:
-        main(list(args))
-    except SystemExit as exc:
-        return int(exc.code or 0)
-    return 0
-
-
 @pytest.mark.parametrize("recipe, layout, skipped", [
     ("cifar-ce.yaml", "py", 1), ("cifar-ce.yaml", "bin", 0), ("cifar-ce-full.yaml", "archive", 0)])
 def test_shipped_recipe_runs_on_each_layout(layouts, tmp_path, capsys, recorder, recipe, layout, skipped):
     out = tmp_path / "run"
-    code = corefill("run", str(REPO / "recipes" / recipe), "-o", f"data.dataset.params.root={layouts[layout]}",
+    code = run_cli("run", str(REPO / "recipes" / recipe), "-o", f"data.dataset.params.root={layouts[layout]}",
                     "-o", "train.max_steps=2", "--out", str(out), "--device", "cpu")
     assert code == 0, capsys.readouterr().err
     counts = [str(w.message) for w in recorder if issubclass(w.category, UnreadableFilesWarning)]
@@ -72,7 +64,7 @@ def test_hostile_pickle_stops_the_run_with_one_line(tmp_path, capsys):
     folder = write_py_folder(tmp_path / "dl", py_batches(per_batch=4))
     marker = tmp_path / "pwned"
     (folder / "data_batch_1").write_bytes(malicious_pickle(marker))
-    code = corefill("run", str(REPO / "recipes" / "cifar-ce.yaml"), "-o",
+    code = run_cli("run", str(REPO / "recipes" / "cifar-ce.yaml"), "-o",
                     f"data.dataset.params.root={folder}", "-o", "train.max_steps=2",
                     "--out", str(tmp_path / "run"), "--device", "cpu")
     err = capsys.readouterr().err.strip().splitlines()

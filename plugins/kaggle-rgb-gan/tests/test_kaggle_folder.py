@@ -12,11 +12,10 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from kaggle_trees import BLOCK_MASKS, SPLITS, STROKE_MASKS, UNREADABLE, expected_hole, write_tree  # noqa: E402
 
-from corefill.cli import main  # noqa: E402
 from corefill.datasets.base import UnreadableFilesWarning  # noqa: E402
 from corefill.engine.data import MaskedDataset  # noqa: E402
 from corefill.maskers.strokes import ShapesMasker  # noqa: E402
-from corefill.testing import check_component  # noqa: E402
+from corefill.testing import check_component, run_cli  # noqa: E402
 from corefill_kaggle_rgb_gan.datasets.images import kaggle_images  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[3]
@@ -101,19 +100,11 @@ def test_folder_mode_conforms(tree, split):
     check_component("dataset", "kaggle-images", {**FOLDER, "root": str(tree), "fit": "crop"}, split=split)
 
 
-def corefill(*args: str) -> int:
-    try:
-        main(list(args))
-    except SystemExit as exc:
-        return int(exc.code or 0)
-    return 0
-
-
 @pytest.mark.parametrize("recipe", ["kaggle-rgb-gan.yaml", "kaggle-rgb-gan-256.yaml"])
 def test_shipped_recipe_runs_on_the_folder(tree, tmp_path, recipe, capsys):
     out = tmp_path / "run"
     with pytest.warns(UnreadableFilesWarning) as records:
-        code = corefill("run", str(REPO / "recipes" / recipe), "-o", f"data.dataset.params.root={tree}",
+        code = run_cli("run", str(REPO / "recipes" / recipe), "-o", f"data.dataset.params.root={tree}",
                         "-o", "train.max_steps=2", "--out", str(out), "--device", "cpu")
     assert code == 0, capsys.readouterr().err
     assert skipped_counts(records) == sum(UNREADABLE.values())

@@ -11,9 +11,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from mae_trees import IMAGES, UNREADABLE, photo, write_flat_tree, write_image  # noqa: E402
 
-from corefill.cli import main  # noqa: E402
 from corefill.datasets.base import UnreadableFilesWarning  # noqa: E402
-from corefill.testing import check_component  # noqa: E402
+from corefill.testing import check_component, run_cli  # noqa: E402
 from corefill_masked_autoencoder.datasets.images import completion_images  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[3]
@@ -72,19 +71,11 @@ def test_crop_fit_takes_new_train_crops_each_epoch(tree):
     assert not np.array_equal(train[(0, 0)]["image"], train[(1, 0)]["image"])
 
 
-def corefill(*args: str) -> int:
-    try:
-        main(list(args))
-    except SystemExit as exc:
-        return int(exc.code or 0)
-    return 0
-
-
 @pytest.mark.parametrize("recipe", ["masked-autoencoder.yaml", "masked-autoencoder-256.yaml"])
 def test_shipped_recipe_runs_on_the_folder(tree, tmp_path, recipe, capsys):
     out = tmp_path / "run"
     with pytest.warns(UnreadableFilesWarning) as records:
-        code = corefill("run", str(REPO / "recipes" / recipe), "-o", f"data.dataset.params.root={tree}",
+        code = run_cli("run", str(REPO / "recipes" / recipe), "-o", f"data.dataset.params.root={tree}",
                         "-o", "train.max_steps=2", "--out", str(out), "--device", "cpu")
     assert code == 0, capsys.readouterr().err
     assert skipped_counts(records) == UNREADABLE

@@ -1,12 +1,12 @@
 """Params of the kaggle-images dataset (no torch import here)."""
-from typing import Literal, Optional
+from typing import Literal
 
 from pydantic import Field
 
-from corefill.datasets.params import SamplePhotosParams
+from corefill.datasets.params import PhotosOrFolderParams
 
 
-class KaggleImagesParams(SamplePhotosParams):
+class KaggleImagesParams(PhotosOrFolderParams):
     """Square RGB images of `crop_size` for the inpainting GAN, produced in `value_range`.
 
     ``root`` null: crops of the real photos bundled in scikit-image, exactly as the core's
@@ -24,23 +24,6 @@ class KaggleImagesParams(SamplePhotosParams):
 
     channels: Literal[1, 3] = Field(
         3, description="1 = grey (luminance), 3 = RGB (grey images repeated)"
-    )
-    crop_size: int = Field(64, ge=4, le=4096, description="side of the square items the model sees")
-    val_fraction: float = Field(
-        0.2, ge=0, le=0.5, description="bundled photos: share of each photo (region) or of the "
-        "photos (photo); a folder without split sub-folders: share of its files"
-    )
-    test_fraction: float = Field(
-        0.2, ge=0, le=0.5, description="as val_fraction, for test"
-    )
-    root: Optional[str] = Field(
-        None, description="folder of your images (searched recursively, masks/ excluded); "
-        "null = the embedded photos"
-    )
-    fit: Literal["stretch", "crop"] = Field(
-        "stretch", description="folder images: stretch = resize to crop_size x crop_size (as the "
-        "source); crop = shorter side to size, then a crop_size crop (random for train, centred "
-        "for val/test)"
     )
     masks: str = Field(
         "masks", min_length=1, description="sub-folder of pre-made masks (same stems as the "
