@@ -156,10 +156,9 @@ def resolve(data: dict[str, Any], registries: Registries, source: str) -> Recipe
 
 def load_recipe(path: str | Path, overrides: Iterable[str] = (), registries=None) -> Recipe:
     """Read, override and fully validate a recipe file."""
-    if registries is None:
-        from .plugins import registries as loaded
+    from .plugins import resolve_registries
 
-        registries = loaded()
+    registries = resolve_registries(registries)
     source = str(path)
     data = apply_overrides(read_recipe_data(Path(path)), overrides, source)
     recipe = resolve(data, registries, source)

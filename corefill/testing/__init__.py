@@ -46,10 +46,10 @@ _CHECKS = {
 def check_component(kind: str, name: str, params: dict[str, Any] | None = None,
                     *, registries=None, split: str = "train", **check_options: Any) -> None:
     """Build registered component ``kind``/``name`` with ``params`` and check it."""
-    from ..plugins import registries as installed
+    from ..plugins import resolve_registries
     from ..registry import build
 
-    spec = (registries or installed()).get(kind, name)
+    spec = resolve_registries(registries).get(kind, name)
     if kind in ("generator", "discriminator"):
         def factory():
             return build(spec, params)
