@@ -17,10 +17,6 @@ class DuplicateComponentError(CorefillError):
     """A component name registered twice."""
 
 
-class PluginError(CorefillError):
-    """A plugin failed to import or register."""
-
-
 class DataError(CorefillError):
     """A dataset root is missing, empty, or a split ended up empty."""
 

@@ -1,14 +1,16 @@
-"""Plugin discovery (``corefill`` entry points) and registration (pluggy hooks).
+"""Plugin loading: discovery (``corefill`` entry points), registration through pluggy's
+own hook call, blocking with pluggy's ``set_blocked``.
 
-Each plugin is loaded and registered on its own: an import error, an exception in
-its hook or a duplicate name marks that plugin broken and rolls back what it
-registered, while the others keep working. ``COREFILL_DISABLE_PLUGINS=a,b`` skips
-plugins by entry-point name.
+Each plugin is loaded and its ``corefill_register`` hook called on its own: an import
+error, an exception in its hook or a duplicate name marks that plugin broken and rolls
+back what it registered, while the others keep working. ``COREFILL_DISABLE_PLUGINS=a,b``
+blocks plugins by entry-point name (they are not even imported).
 """
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from typing import Optional
 
 import pluggy
 
@@ -43,6 +45,13 @@ class _Collector:
         self._registries[kind].register(name, target=target, params=params, source=self._source)
         self.added.append((kind, name))
 
+    def add_table(self, table: dict, *, kind: Optional[str] = None) -> None:
+        """Register ``{(kind, name): (target, params)}``, or ``{name: (target, params)}``
+        when all entries are of one ``kind``."""
+        for key, (target, params) in table.items():
+            entry_kind, name = (kind, key) if kind is not None else key
+            self.add(entry_kind, name, target=target, params=params)
+
     def rollback(self) -> None:
         for kind, name in self.added:
             self._registries[kind].unregister(name)
@@ -53,22 +62,28 @@ def _one_line(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text[0] if text else ''}".rstrip(": ")
 
 
-def _disabled() -> set[str]:
-    return {n.strip() for n in os.environ.get(DISABLE_ENV, "").split(",") if n.strip()}
+def new_manager() -> pluggy.PluginManager:
+    """A plugin manager knowing corefill's hooks, with the disabled plugins blocked."""
+    manager = pluggy.PluginManager(hookspecs.PROJECT)
+    manager.add_hookspecs(hookspecs)
+    for name in os.environ.get(DISABLE_ENV, "").split(","):
+        if name.strip():
+            manager.set_blocked(name.strip())
+    return manager
 
 
-def _register_plugin(
-    manager: pluggy.PluginManager, registries: Registries, entry: _entrypoints.Entry
-) -> PluginInfo:
+def _register_plugin(manager: pluggy.PluginManager, registries: Registries,
+                     entry: _entrypoints.Entry) -> PluginInfo:
     info = PluginInfo(entry.name, entry.module, entry.distribution, entry.version, "ok")
     source = f"plugin {entry.name!r} ({entry.distribution} {entry.version})"
     collector = _Collector(registries, source)
     try:
-        module = entry.load()
-        manager.register(module, name=entry.name)
-        for impl in manager.hook.corefill_register.get_hookimpls():
-            if impl.plugin_name == entry.name:
-                impl.function(registry=collector)
+        plugin = entry.load()
+        manager.register(plugin, name=entry.name)
+        # One plugin per call (the hook's other implementations left out), so what it adds
+        # is attributed to it and its exception stops only it.
+        others = [p for p in manager.get_plugins() if p is not plugin]
+        manager.subset_hook_caller("corefill_register", remove_plugins=others)(registry=collector)
     except Exception as exc:  # a broken plugin must never take the CLI down
         collector.rollback()
         if manager.has_plugin(entry.name):
@@ -78,15 +93,14 @@ def _register_plugin(
     return info
 
 
-def load_plugins(registries: Registries) -> list[PluginInfo]:
+def load_plugins(registries: Registries,
+                 manager: Optional[pluggy.PluginManager] = None) -> list[PluginInfo]:
     """Discover every installed plugin and register its components into ``registries``."""
-    manager = pluggy.PluginManager(hookspecs.PROJECT)
-    manager.add_hookspecs(hookspecs)
-    disabled = _disabled()
+    manager = manager or new_manager()
     infos = []
     # The built-in plugin goes first so third parties can never shadow its names silently.
     for entry in sorted(_entrypoints.discover(), key=lambda e: (e.name != "builtin", e.name)):
-        if entry.name in disabled:
+        if manager.is_blocked(entry.name):
             infos.append(
                 PluginInfo(entry.name, entry.module, entry.distribution, entry.version, "disabled")
             )
@@ -102,6 +116,11 @@ _STATE: tuple[Registries, list[PluginInfo]] | None = None
 def registries() -> Registries:
     """The process-wide registries, with every plugin loaded (once)."""
     return _state()[0]
+
+
+def resolve_registries(given: Optional[Registries]) -> Registries:
+    """``given``, or the installed plugins' registries when none were given."""
+    return registries() if given is None else given
 
 
 def plugin_infos() -> list[PluginInfo]:

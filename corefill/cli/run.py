@@ -61,10 +61,7 @@ def evaluate(recipe: str, overrides: tuple[str, ...], checkpoint: str | None, de
              out_dir: str) -> None:
     """Score the recipe's baselines (and a checkpoint) on its test split."""
     resolved = load_recipe(recipe, overrides)
-    from ..engine import load_generator
-    # not `from ..engine import evaluate`: once the engine.evaluate module is imported
-    # (after a run in the same process), that name is the module, not the function
-    from ..engine.final import evaluate as evaluate_engine
+    from ..engine import evaluate as evaluate_engine, load_generator  # imports torch
 
     generator = load_generator(checkpoint, device=device)[0] if checkpoint else None
     report = evaluate_engine(resolved, generator, folder=out_dir, device=device,

@@ -5,6 +5,11 @@ Import-light on purpose: torch is imported only when a function here is called.
 - :func:`run` trains what a recipe assembles and evaluates it; returns the run folder.
 - :func:`evaluate` scores a generator and the recipe's baselines on the test split.
 - :func:`load_generator` loads a trained generator (and its recipe) from a checkpoint.
+
+Its modules: :mod:`.scoring` scores a batch of models on one loader, :mod:`.evaluation`
+evaluates the test split with it, :mod:`.report` writes what that found. No submodule
+shares a name with a function here, so ``engine.evaluate`` stays the function whatever
+was imported before.
 """
 from __future__ import annotations
 
@@ -32,7 +37,7 @@ def run(recipe, *, out_dir: str | Path | None = None, device: str | None = None,
 def evaluate(recipe, generator, *, folder, device="cpu", registries=None,
              checkpoint_label: str = "last", training=None, train_set=None) -> dict[str, Any]:
     """Test-split scores of ``generator`` and every baseline; writes report.json/.md."""
-    from .final import evaluate as _evaluate
+    from .evaluation import evaluate as _evaluate
 
     return _evaluate(recipe, generator, folder=folder, device=device, registries=registries,
                      checkpoint_label=checkpoint_label, training=training, train_set=train_set)
@@ -40,6 +45,6 @@ def evaluate(recipe, generator, *, folder, device="cpu", registries=None,
 
 def load_generator(checkpoint_path: str | Path, device: str = "cpu", registries=None):
     """``(generator_module, recipe)`` from a checkpoint, in eval mode on ``device``."""
-    from .final import load_generator as _load
+    from .checkpoint import load_generator as _load
 
     return _load(checkpoint_path, device=device, registries=registries)

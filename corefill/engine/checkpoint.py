@@ -1,5 +1,5 @@
 """Checkpoints: plain dicts of tensors and primitives, written atomically, loaded with
-``torch.load(weights_only=True)``.
+``torch.load(weights_only=True)``; a trained generator rebuilt from one.
 
 Layout (``FORMAT = 1``)::
 
@@ -26,6 +26,9 @@ import torch
 import yaml
 
 from ..errors import CheckpointError
+from ..plugins import resolve_registries
+from ..recipe import Recipe
+from . import build
 
 FORMAT = 1
 # How long to train, and how often to save: changing these on --resume changes nothing a
@@ -61,6 +64,25 @@ def load(path: str | Path) -> dict[str, Any]:
     if not isinstance(state, dict) or state.get("format") != FORMAT:
         raise CheckpointError(f"{path}: not a corefill checkpoint (format {FORMAT})")
     return state
+
+
+def load_trained(checkpoint_path: str | Path, device: str = "cpu", registries=None):
+    """``(generator in eval mode, recipe, checkpoint state)`` from one read of a checkpoint."""
+    state = load(checkpoint_path)
+    try:
+        recipe = Recipe.model_validate(yaml.safe_load(state["recipe_yaml"]))
+    except Exception as exc:
+        raise CheckpointError(f"{checkpoint_path}: stored recipe is invalid: "
+                              f"{str(exc).splitlines()[0]}") from None
+    generator = build.network("generator", recipe.generator, resolve_registries(registries))
+    generator.load_state_dict(state["networks"]["generator"])
+    return generator.to(torch.device(device)).eval(), recipe, state
+
+
+def load_generator(checkpoint_path: str | Path, device: str = "cpu", registries=None):
+    """The trained generator of a checkpoint (eval mode) and the recipe it was trained with."""
+    generator, recipe, _ = load_trained(checkpoint_path, device, registries)
+    return generator, recipe
 
 
 def rng_state() -> dict[str, Any]:

@@ -15,8 +15,6 @@ import numpy as np
 import torch
 from torch.utils.data import DataLoader, Dataset, DistributedSampler
 
-from ..errors import DataError
-
 
 def name_seed(name: str) -> int:
     """A stable 64-bit integer for an item name (Python's hash() is salted per process)."""
@@ -134,11 +132,6 @@ def eval_loader(dataset: MaskedDataset, *, batch_size: int, num_workers: int,
         source, batch_size=batch_size, shuffle=False, num_workers=num_workers,
         pin_memory=pin_memory, generator=_generator(0),
     )
-
-
-def check_dataset(dataset: Dataset, split: str, name: str) -> None:
-    if len(dataset) == 0:
-        raise DataError(f"dataset {name!r}: split {split!r} is empty")
 
 
 def to_device(batch: dict[str, Any], device: torch.device) -> dict[str, Any]:

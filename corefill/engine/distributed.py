@@ -75,10 +75,6 @@ def wrap(module: torch.nn.Module, info: DistInfo, device: torch.device) -> torch
     return DistributedDataParallel(module, device_ids=ids)
 
 
-def unwrap(module: torch.nn.Module) -> torch.nn.Module:
-    return getattr(module, "module", module)
-
-
 def barrier(info: DistInfo) -> None:
     if info.enabled:
         dist.barrier()

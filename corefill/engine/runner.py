@@ -14,7 +14,7 @@ import torch
 
 from . import checkpoint, distributed
 from .data import eval_loader, to_device, to_unit
-from .evaluate import Model, evaluate_models
+from .scoring import Model, evaluate_models
 from .progress import LossWindow
 from .session import Session
 from .steps import complete
@@ -233,7 +233,7 @@ class Runner(Session):
         report = None
         self.phase, self.finishing = "test evaluation", True  # g_raw may become best.pt's
         if self.dist.is_main:
-            from .final import evaluate
+            from .evaluation import evaluate
 
             label = "last"
             best_path = self.folder / "checkpoints" / "best.pt"

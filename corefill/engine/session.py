@@ -8,6 +8,7 @@ import torch
 
 from ..config import recipe_hash, recipe_to_yaml
 from ..errors import CheckpointError
+from ..plugins import resolve_registries
 from ..recipe import Recipe
 from . import build, checkpoint, distributed
 from .data import MaskedDataset, eval_loader, train_loader
@@ -25,10 +26,7 @@ class Session:
 
     def __init__(self, recipe: Recipe, *, out_dir=None, device: Optional[str] = None,
                  resume: bool = False, force: bool = False, registries=None) -> None:
-        if registries is None:
-            from ..plugins import registries as installed
-
-            registries = installed()
+        registries = resolve_registries(registries)
         self.recipe, self.registries = recipe, registries
         self.resume, self.force = resume, force
         self.folder = Path(out_dir if out_dir is not None

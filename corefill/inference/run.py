@@ -21,6 +21,7 @@ from typing import Any, Callable, Iterable, Optional, Sequence
 import numpy as np
 
 from ..errors import CheckpointError, DataError
+from ..plugins import resolve_registries
 from . import images
 from .masks import MaskFolder, image_hole, model_hole, recipe_hole
 
@@ -44,7 +45,7 @@ def inpaint(checkpoint: str | Path, inputs: Sequence[str | Path] = (), *, out_di
 
     warn = warn or _stderr
     checkpoint = Path(checkpoint)
-    registries = registries if registries is not None else _installed()
+    registries = resolve_registries(registries)
     generator, recipe, spec = load(checkpoint, device, registries)
     paths = expand_inputs(inputs) if inputs else artifact_inputs(checkpoint, recipe, registries)
     masks = MaskFolder(Path(masks_dir)) if masks_dir else None
@@ -119,7 +120,7 @@ def complete(generator: Any, image: np.ndarray, hole: np.ndarray, spec: dict[str
 def load(checkpoint: Path, device: str, registries) -> tuple[Any, Any, dict[str, Any]]:
     """``(generator in eval mode, recipe, data_spec)`` from one read of the checkpoint."""
     from ..engine import spec as specs
-    from ..engine.final import load_trained
+    from ..engine.checkpoint import load_trained
 
     generator, recipe, state = load_trained(checkpoint, device, registries)
     if state.get("data_spec") is not None:  # None: the spec could not be taken
@@ -142,12 +143,6 @@ def _older_checkpoint_spec(checkpoint: Path, recipe: Any, generator: Any,
         raise CheckpointError(f"{checkpoint}: has no data_spec (written by an older corefill) "
                               f"and its training data cannot be rebuilt ({exc}); re-train "
                               "to write one") from None
-
-
-def _installed():
-    from ..plugins import registries
-
-    return registries()
 
 
 def _masker(spec: dict[str, Any], registries) -> Any:

@@ -105,3 +105,70 @@ def test_version_lists_plugins(tmp_path):
     result = run_cli(["--version"], plugin_dir=tmp_path)
     assert result.returncode == 0
     assert "corefill 0.1.0" in result.stdout and "good: corefill-good 1.2.3 (ok)" in result.stdout
+
+
+RAISING_HOOK = '''
+from corefill.hookspecs import hookimpl
+
+@hookimpl
+def corefill_register(registry):
+    registry.add("metric", "early", target="x:y", params="x:y")
+    raise RuntimeError("no licence file")
+'''
+
+
+def test_each_plugin_registers_its_own_components_through_the_hook(tmp_path, monkeypatch):
+    write_plugin(tmp_path, "alpha", prefix="a-")
+    write_plugin(tmp_path, "beta", prefix="b-")
+    write_plugin(tmp_path, "aaa-raises", body=RAISING_HOOK)  # sorted first: must stop only itself
+    registries, infos = _load(monkeypatch, tmp_path)
+    assert infos["aaa-raises"].status == "broken"
+    assert infos["aaa-raises"].error == "RuntimeError: no licence file"
+    assert "early" not in registries["metric"]
+    assert infos["alpha"].components == infos["beta"].components == 4
+    assert "corefill-alpha" in registries.get("generator", "a-unet").source
+    assert "corefill-beta" in registries.get("generator", "b-unet").source
+
+
+def test_hook_called_by_pluggy_passes_only_the_arguments_an_implementation_takes(
+        tmp_path, monkeypatch):
+    body = '''
+from corefill.hookspecs import hookimpl
+
+CALLS = []
+
+@hookimpl
+def corefill_register():
+    CALLS.append("called")
+'''
+    write_plugin(tmp_path, "quiet", body=body)
+    _, infos = _load(monkeypatch, tmp_path)
+    assert infos["quiet"].status == "ok" and infos["quiet"].components == 0
+    assert sys.modules["fake_quiet"].CALLS == ["called"]
+
+
+def test_blocked_plugin_is_not_imported(tmp_path, monkeypatch):
+    write_plugin(tmp_path, "good")
+    write_plugin(tmp_path, "other", prefix="o-")
+    monkeypatch.setenv("COREFILL_DISABLE_PLUGINS", " good ,unknown")
+    monkeypatch.delitem(sys.modules, "fake_good", raising=False)
+    registries, infos = _load(monkeypatch, tmp_path)
+    assert infos["good"].status == "disabled" and "fake_good" not in sys.modules
+    assert "toy-unet" not in registries["generator"] and "o-unet" in registries["generator"]
+
+
+def test_plugin_registers_a_table_in_one_call(tmp_path, monkeypatch):
+    body = '''
+from corefill.hookspecs import hookimpl
+
+@hookimpl
+def corefill_register(registry):
+    registry.add_table({("generator", "t-net"): ("m:net", "m:NetParams"),
+                        ("loss", "t-l1"): ("m:l1", "corefill.params:NoParams")})
+    registry.add_table({"t-box": ("m:box", "m:BoxParams")}, kind="masker")
+'''
+    write_plugin(tmp_path, "table", body=body)
+    registries, infos = _load(monkeypatch, tmp_path)
+    assert infos["table"].status == "ok" and infos["table"].components == 3
+    assert registries.get("masker", "t-box").target == "m:box"
+    assert registries.get("generator", "t-net").params == "m:NetParams"

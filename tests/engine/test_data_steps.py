@@ -2,7 +2,7 @@
 import torch
 
 from corefill.engine.data import EpochSampler, MaskedDataset, hole_box, to_unit
-from corefill.engine.evaluate import Model, evaluate_models
+from corefill.engine.scoring import Model, evaluate_models
 from corefill.engine.steps import complete, crop, discriminator_view, paste
 from toy_components import BoxMasker, MAEHole, MeanPixel, ToyDataset
 
@@ -154,7 +154,7 @@ def test_importing_the_engine_does_not_import_torch():
 
 
 def test_item_without_hole_does_not_poison_the_mean():
-    from corefill.engine.evaluate import _summarise, _Tally
+    from corefill.engine.scoring import _summarise, _Tally
 
     tally = _Tally(metrics=[], per_sample={"psnr_hole": [torch.tensor([30.0, float("nan"), 20.0])]})
     result = _summarise(tally, torch.tensor([10.0, 0.0, 12.0]), 3)

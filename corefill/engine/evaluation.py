@@ -1,18 +1,18 @@
-"""Test-set evaluation (trained generator + baselines) and loading a trained generator."""
+"""Evaluating the test split: the trained generator and the baselines, scored on the same
+images and masks (:mod:`.scoring`), written as the run's report (:mod:`.report`)."""
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any, Optional
 
 import torch
-import yaml
 
 from ..config import recipe_hash
-from ..errors import CheckpointError
 from ..recipe import Recipe
-from . import build, checkpoint
+from ..plugins import resolve_registries
+from . import build
 from .data import MaskedDataset, eval_loader, to_unit
-from .evaluate import AREA_EDGES, Model, area_bin_label, evaluate_models
+from .scoring import AREA_EDGES, Model, area_bin_label, evaluate_models
 from .outputs import write_png
 from .report import write_report
 
@@ -29,10 +29,7 @@ def evaluate(recipe: Recipe, generator: Optional[torch.nn.Module], *, folder: st
              train_set: Optional[MaskedDataset] = None) -> dict[str, Any]:
     """Score ``generator`` (None: baselines only) and every ``recipe.baselines`` entry on
     the test split, all on the same images and masks; writes report.json and report.md."""
-    if registries is None:
-        from ..plugins import registries as installed
-
-        registries = installed()
+    registries = resolve_registries(registries)
     device, folder = torch.device(device), Path(folder)
     data = recipe.data
     masker = build.masker(recipe, registries)
@@ -95,26 +92,3 @@ class _TestOutputWriter:
         for name, image in zip(batch["name"], images):
             safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in str(name))
             write_png(self.folder / f"{safe}.png", image)
-
-
-def load_trained(checkpoint_path: str | Path, device: str = "cpu", registries=None):
-    """``(generator in eval mode, recipe, checkpoint state)`` from one read of a checkpoint."""
-    state = checkpoint.load(checkpoint_path)
-    try:
-        recipe = Recipe.model_validate(yaml.safe_load(state["recipe_yaml"]))
-    except Exception as exc:
-        raise CheckpointError(f"{checkpoint_path}: stored recipe is invalid: "
-                              f"{str(exc).splitlines()[0]}") from None
-    if registries is None:
-        from ..plugins import registries as installed
-
-        registries = installed()
-    generator = build.network("generator", recipe.generator, registries)
-    generator.load_state_dict(state["networks"]["generator"])
-    return generator.to(torch.device(device)).eval(), recipe, state
-
-
-def load_generator(checkpoint_path: str | Path, device: str = "cpu", registries=None):
-    """The trained generator of a checkpoint (eval mode) and the recipe it was trained with."""
-    generator, recipe, _ = load_trained(checkpoint_path, device, registries)
-    return generator, recipe
