@@ -15,5 +15,4 @@ PACKAGES = {kind: f"{kind}s" for kind in KINDS} | {"loss": "losses"}
 def corefill_register(registry):
     for kind in KINDS:
         package = importlib.import_module(f"corefill.{PACKAGES[kind]}")
-        for name, (target, params) in package.COMPONENTS.items():
-            registry.add(kind, name, target=target, params=params)
+        registry.add_table(package.COMPONENTS, kind=kind)

@@ -12,7 +12,8 @@ hookimpl = pluggy.HookimplMarker(PROJECT)
 
 @hookspec
 def corefill_register(registry):
-    """Register components with ``registry.add(kind, name, target=..., params=...)``.
+    """Register components with ``registry.add(kind, name, target=..., params=...)``, or a
+    whole table ``{(kind, name): (target, params)}`` with ``registry.add_table(table)``.
 
     ``target`` and ``params`` are import paths (``"package.module:attr"``) so that
     registering imports nothing heavy.

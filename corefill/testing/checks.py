@@ -10,6 +10,7 @@ import copy
 import numpy as np
 import torch
 
+from ..nn.holes import hole_bounds
 from ._inputs import box_mask, make_images
 
 
@@ -30,12 +31,6 @@ def check_masker(masker, *, height: int = 48, width: int = 40, name: str | None 
         _fail(what, "mask values must be exactly 0.0 or 1.0 (1 = hole)")
     if not torch.equal(first, again):
         _fail(what, "same rng seed must give the same mask")
-
-
-def _hole_box_shape(mask: torch.Tensor) -> tuple[int, int]:
-    rows = torch.nonzero(mask[0, 0].sum(dim=1)).flatten()
-    cols = torch.nonzero(mask[0, 0].sum(dim=0)).flatten()
-    return int(rows[-1] - rows[0] + 1), int(cols[-1] - cols[0] + 1)
 
 
 def _generator_output(generator, inputs, mask):
@@ -69,7 +64,7 @@ def check_generator(
         out = _generator_output(generator, inputs, mask)
     expected = (batch, target_channels, size, size)
     if getattr(generator, "output_region", "full") == "hole_box":
-        expected = (batch, target_channels, *_hole_box_shape(mask))
+        expected = (batch, target_channels, *hole_bounds(mask)[2:])
     if tuple(out.shape) != expected:
         _fail(what, f"output shape must be {expected}, got {tuple(out.shape)}")
     if expected[2:] == (size, size):

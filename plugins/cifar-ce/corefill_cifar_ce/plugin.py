@@ -21,5 +21,4 @@ COMPONENTS = {
 
 @hookimpl
 def corefill_register(registry):
-    for (kind, name), (target, params) in COMPONENTS.items():
-        registry.add(kind, name, target=target, params=params)
+    registry.add_table(COMPONENTS)

@@ -2,14 +2,7 @@
 import torch
 from torch import nn
 
-
-def down(cin, cout):
-    return nn.Sequential(nn.Conv2d(cin, cout, 4, stride=2, padding=1), nn.LeakyReLU(0.2, inplace=True))
-
-
-def up(cin, cout):
-    return nn.Sequential(nn.ConvTranspose2d(cin, cout, 4, stride=2, padding=1, bias=False),
-                         nn.BatchNorm2d(cout), nn.ELU(inplace=True))
+from corefill.nn import doubling_widths, down_stack, up_stack
 
 
 class DownUpGenerator(nn.Module):
@@ -18,11 +11,9 @@ class DownUpGenerator(nn.Module):
     def __init__(self, *, channels=3, mask_channel=True, base_channels=64, max_channels=512, depth=4):
         super().__init__()
         self.mask_channel, self.depth = mask_channel, depth
-        widths = [min(base_channels * 2**i, max_channels) for i in range(depth)]
-        ins = [channels + int(mask_channel)] + widths[:-1]
-        self.down = nn.Sequential(*[down(a, b) for a, b in zip(ins, widths)])
-        rev = widths[::-1]
-        self.up = nn.Sequential(*[up(a, b) for a, b in zip(rev[:-1], rev[1:])])
+        widths = doubling_widths(base=base_channels, count=depth, cap=max_channels)
+        self.down = down_stack(in_channels=channels + int(mask_channel), widths=widths, norm=False)
+        self.up = up_stack(widths=widths[::-1], activation="elu")
         self.to_image = nn.Sequential(
             nn.ConvTranspose2d(widths[0], channels, 4, stride=2, padding=1), nn.Tanh())
 

@@ -1,28 +1,4 @@
-"""Discriminator of the context encoder: judges real vs generated centre regions."""
-import math
+"""The knee centre discriminator is corefill.nn's; the knee Params give every argument."""
+from corefill.nn.context_encoder import ContextDiscriminator
 
-import torch.nn.functional as F
-from torch import nn
-
-
-class ContextDiscriminator(nn.Module):
-    """Strided convs down to 4x4, then a 4x4 conv to a single logit per image."""
-
-    def __init__(self, *, input_size=32, channels=1, base_channels=32, max_channels=256):
-        super().__init__()
-        self.input_size = input_size
-        layers, cin = [], channels
-        for i in range(int(math.log2(input_size // 4))):
-            cout = min(base_channels * 2**i, max_channels)
-            layers.append(nn.Conv2d(cin, cout, 4, stride=2, padding=1, bias=i == 0))
-            if i > 0:
-                layers.append(nn.BatchNorm2d(cout))
-            layers.append(nn.LeakyReLU(0.2, inplace=True))
-            cin = cout
-        self.features = nn.Sequential(*layers)
-        self.to_logit = nn.Conv2d(cin, 1, 4)
-
-    def forward(self, x):
-        if x.shape[-2:] != (self.input_size, self.input_size):
-            x = F.interpolate(x, size=(self.input_size,) * 2, mode="bilinear", align_corners=False)
-        return self.to_logit(self.features(x)).flatten(1)
+__all__ = ["ContextDiscriminator"]

@@ -4,40 +4,9 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from corefill.nn import doubling_widths, down_block, init_weights, up_block
+
 DEPTHS = {"unet_128": 7, "unet_256": 8}
-
-
-class DownLevel(nn.Module):
-    """[LeakyReLU] -> 4x4 stride-2 conv -> [BatchNorm]: halves the side."""
-
-    def __init__(self, *, in_channels: int, out_channels: int, activate: bool, norm: bool):
-        super().__init__()
-        layers: list[nn.Module] = [nn.LeakyReLU(0.2)] if activate else []
-        layers.append(nn.Conv2d(in_channels, out_channels, 4, 2, 1, bias=not norm))
-        if norm:
-            layers.append(nn.BatchNorm2d(out_channels))
-        self.block = nn.Sequential(*layers)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.block(x)
-
-
-class UpLevel(nn.Module):
-    """ReLU -> 4x4 stride-2 transposed conv -> BatchNorm [-> Dropout]: doubles the side."""
-
-    def __init__(self, *, in_channels: int, out_channels: int, dropout: float):
-        super().__init__()
-        layers: list[nn.Module] = [
-            nn.ReLU(),
-            nn.ConvTranspose2d(in_channels, out_channels, 4, 2, 1, bias=False),
-            nn.BatchNorm2d(out_channels),
-        ]
-        if dropout > 0:
-            layers.append(nn.Dropout(dropout))
-        self.block = nn.Sequential(*layers)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.block(x)
 
 
 class UNetGenerator(nn.Module):
@@ -60,22 +29,26 @@ class UNetGenerator(nn.Module):
         if num_downs < 5:
             raise ValueError(f"num_downs must be at least 5, got {num_downs}")
         self.in_channels, self.num_downs = in_channels, num_downs
-        widths = [base_channels * min(2**i, 8) for i in range(num_downs)]
+        widths = doubling_widths(base=base_channels, count=num_downs, cap=8 * base_channels)
+        # Levels are pre-activated ([LeakyReLU] -> conv -> [BatchNorm]) so each level's
+        # output, kept as a skip, is the conv's own output.
         self.downs = nn.ModuleList(
-            DownLevel(
+            down_block(
                 in_channels=in_channels if i == 0 else widths[i - 1],
                 out_channels=widths[i],
-                activate=i > 0,
                 norm=0 < i < num_downs - 1,
+                activation="leaky_relu" if i > 0 else None,  # the raw input is not activated
+                activation_first=True,
             )
             for i in range(num_downs)
         )
         # ups[k] rebuilds level num_downs-2-k; dropout on the 8x levels below the bottleneck
         # except the first, as in the paper's decoder (3 of them for unet_256).
         self.ups = nn.ModuleList(
-            UpLevel(
+            up_block(
                 in_channels=widths[i] * (1 if i == num_downs - 1 else 2),
                 out_channels=widths[i - 1],
+                activation_first=True,
                 dropout=dropout if 4 <= i <= num_downs - 2 else 0.0,
             )
             for i in range(num_downs - 1, 0, -1)
@@ -109,17 +82,6 @@ class UNetGenerator(nn.Module):
                 f"U-Net with {self.num_downs} levels needs sides divisible by {factor}, "
                 f"got {tuple(input.shape[-2:])}"
             )
-
-
-def init_weights(module: nn.Module) -> None:
-    """pix2pix init: conv weights ~ N(0, 0.02), norm scales ~ N(1, 0.02), biases 0."""
-    if isinstance(module, (nn.Conv2d, nn.ConvTranspose2d)):
-        nn.init.normal_(module.weight, 0.0, 0.02)
-        if module.bias is not None:
-            nn.init.zeros_(module.bias)
-    elif isinstance(module, nn.BatchNorm2d):
-        nn.init.normal_(module.weight, 1.0, 0.02)
-        nn.init.zeros_(module.bias)
 
 
 def build_unet(*, architecture: str = "unet_256", **kwargs) -> UNetGenerator:
