@@ -15,26 +15,12 @@ import numpy as np
 import torch
 from torch.utils.data import DataLoader, Dataset, DistributedSampler
 
+from ..nn.holes import hole_box  # also imported from here by inference
+
 
 def name_seed(name: str) -> int:
     """A stable 64-bit integer for an item name (Python's hash() is salted per process)."""
     return int.from_bytes(hashlib.sha256(name.encode("utf-8")).digest()[:8], "little")
-
-
-def hole_box(mask: torch.Tensor) -> torch.Tensor:
-    """Bounding box ``(top, left, height, width)`` of the hole in a ``(1, H, W)`` mask.
-
-    A mask with no hole gets the whole image, so crops and pastes stay well defined.
-    """
-    height, width = mask.shape[-2:]
-    rows = torch.nonzero(mask.reshape(height, width).amax(dim=1) > 0.5).flatten()
-    cols = torch.nonzero(mask.reshape(height, width).amax(dim=0) > 0.5).flatten()
-    if rows.numel() == 0:
-        return torch.tensor([0, 0, height, width], dtype=torch.int64)
-    top, left = int(rows[0]), int(cols[0])
-    return torch.tensor(
-        [top, left, int(rows[-1]) - top + 1, int(cols[-1]) - left + 1], dtype=torch.int64
-    )
 
 
 class MaskedDataset(Dataset):
