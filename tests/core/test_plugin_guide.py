@@ -41,3 +41,9 @@ def test_guide_plugin_is_found_and_passes_its_conformance_tests(tmp_path):
     )
     assert tests.returncode == 0, tests.stdout[-2000:]
     assert "2 passed" in tests.stdout
+
+
+def test_guide_builds_its_example_on_the_shared_blocks_and_one_table():
+    files = dict(BLOCK.findall(GUIDE.read_text()))
+    assert "from corefill.nn import" in files["corefill_blur/generators/blur_fill.py"]
+    assert "registry.add_table(COMPONENTS)" in files["corefill_blur/plugin.py"]
