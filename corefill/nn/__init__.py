@@ -1,15 +1,22 @@
 """Network blocks shared by plugins: plain ``torch.nn`` modules and functions, no framework
-coupling, keyword-only constructors. Importing this package imports torch, so registry code
-(``plugin.py``, Params modules) must not import it; network modules do."""
-from .blocks import doubling_widths, down_block, down_stack, up_block, up_stack
-from .channelwise import ChannelWiseFC
-from .context_encoder import ContextDiscriminator, ContextEncoder
-from .holes import hole_bounds, hole_box
-from .init import init_weights
-from .patchgan import PatchGAN, receptive_field
+coupling, keyword-only constructors.
 
-__all__ = [
-    "ChannelWiseFC", "ContextDiscriminator", "ContextEncoder", "PatchGAN", "doubling_widths",
-    "down_block", "down_stack", "hole_bounds", "hole_box", "init_weights", "receptive_field",
-    "up_block", "up_stack",
-]
+Names are imported on first use, so ``corefill.nn.params`` (read by registries and
+``corefill validate``) stays free of torch; the network modules import torch.
+"""
+import importlib
+
+_WHERE = {
+    "doubling_widths": "blocks", "down_block": "blocks", "down_stack": "blocks",
+    "up_block": "blocks", "up_stack": "blocks", "ChannelWiseFC": "channelwise",
+    "ContextDiscriminator": "context_encoder", "ContextEncoder": "context_encoder",
+    "hole_bounds": "holes", "hole_box": "holes", "init_weights": "init",
+    "PatchGAN": "patchgan", "receptive_field": "patchgan",
+}
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str):
+    if name not in _WHERE:
+        raise AttributeError(f"module 'corefill.nn' has no attribute {name!r}")
+    return getattr(importlib.import_module(f".{_WHERE[name]}", __name__), name)

@@ -3,7 +3,8 @@ from corefill.nn.context_encoder import ContextEncoder
 
 
 class CifarContextEncoder(ContextEncoder):
-    """Channels double without a cap and a 3x3 conv ends the decoder (the source's layout)."""
+    """A 3x3 conv ends the decoder (the source's layout); the Params have no ``max_channels``,
+    so channels double without a cap."""
 
     def __init__(self, **params):
-        super().__init__(head="conv", max_channels=None, **params)
+        super().__init__(head="conv", **params)
