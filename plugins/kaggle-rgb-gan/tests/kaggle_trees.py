@@ -7,7 +7,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from corefill.datasets.photos import photo_path
+from corefill.testing.files import photo, write_image
 
 # split -> stem -> (photo, (width, height), kind); kinds: rgb, grey, grey16, jpg
 SPLITS = {
@@ -29,14 +29,6 @@ SPLITS = {
 STROKE_MASKS = ("astronaut", "coffee", "camera", "chelsea")  # drawn like the source's masks
 BLOCK_MASKS = ("retina", "ihc", "brick")  # every test image: a 68% block (shapes draws <= 40%)
 UNREADABLE = {"train": 3, "val": 0, "test": 0}  # truncated.png, empty.jpg, rocket's mask
-
-
-def photo(name: str, size: tuple[int, int], kind: str) -> np.ndarray:
-    flag = cv2.IMREAD_GRAYSCALE if kind.startswith("grey") else cv2.IMREAD_COLOR
-    pixels = cv2.resize(cv2.imread(str(photo_path(name)), flag), size, interpolation=cv2.INTER_AREA)
-    if kind == "grey16":
-        return pixels.astype(np.uint16) * 257 + np.arange(pixels.size, dtype=np.uint16).reshape(pixels.shape) % 97
-    return pixels
 
 
 def stroke_mask(size: tuple[int, int], seed: int) -> np.ndarray:
@@ -61,25 +53,19 @@ def block_mask(size: tuple[int, int]) -> np.ndarray:
     return mask
 
 
-def write(path: Path, pixels: np.ndarray) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    assert cv2.imwrite(str(path), pixels), path
-    return path
-
-
 def write_tree(root: Path, *, split_folders: bool = True) -> Path:
     """``root/{train,val,test}/*`` (or all flat) and ``root/masks/<stem>.png``."""
     for split, images in SPLITS.items():
         for stem, (name, size, kind) in images.items():
             folder = root / split if split_folders else root
-            write(folder / f"{stem}{'.jpg' if kind == 'jpg' else '.png'}", photo(name, size, kind))
+            write_image(folder / f"{stem}{'.jpg' if kind == 'jpg' else '.png'}", photo(name, size, kind))
             if stem in STROKE_MASKS:
                 # camera's mask is stored at twice the size: masks are resized with their image.
                 scale = 2 if stem == "camera" else 1
-                write(root / "masks" / f"{stem}.png",
+                write_image(root / "masks" / f"{stem}.png",
                       stroke_mask((size[0] * scale, size[1] * scale), seed=len(stem)))
             elif stem in BLOCK_MASKS:
-                write(root / "masks" / f"{stem}.png", block_mask(size))
+                write_image(root / "masks" / f"{stem}.png", block_mask(size))
     (root / "masks" / "rocket.png").write_bytes(b"\x89PNG\r\n\x1a\n broken")
     train = root / "train" if split_folders else root
     good = cv2.imencode(".png", photo("camera", (64, 64), "grey"))[1].tobytes()

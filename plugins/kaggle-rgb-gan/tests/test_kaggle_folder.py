@@ -16,6 +16,7 @@ from corefill.datasets.base import UnreadableFilesWarning  # noqa: E402
 from corefill.engine.data import MaskedDataset  # noqa: E402
 from corefill.maskers.strokes import ShapesMasker  # noqa: E402
 from corefill.testing import check_component, run_cli  # noqa: E402
+from corefill.testing.files import skipped_count  # noqa: E402
 from corefill_kaggle_rgb_gan.datasets.images import kaggle_images  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[3]
@@ -28,11 +29,6 @@ def tree(tmp_path_factory):
     return write_tree(tmp_path_factory.mktemp("kaggle") / "photos")
 
 
-def skipped_counts(records) -> int:
-    messages = [str(w.message) for w in records if issubclass(w.category, UnreadableFilesWarning)]
-    return sum(int(m.split("skipped ")[1].split(" ")[0]) for m in messages)
-
-
 def names(dataset) -> list[str]:
     return [dataset.name(r) for r in dataset.records]
 
@@ -40,7 +36,7 @@ def names(dataset) -> list[str]:
 def test_split_folders_and_unreadable_files_counted(tree):
     with pytest.warns(UnreadableFilesWarning) as records:
         train = kaggle_images(split="train", root=str(tree), **FOLDER)
-    assert skipped_counts(records) == UNREADABLE["train"]
+    assert skipped_count(records) == UNREADABLE["train"]
     # rocket.jpg is a good photo whose mask file is corrupt: the pair is skipped.
     assert sorted(p.name for p in train.skipped) == ["empty.jpg", "rocket.jpg", "truncated.png"]
     assert sorted(names(train)) == sorted(set(SPLITS["train"]) - {"rocket"})
@@ -88,7 +84,7 @@ def test_flat_folder_splits_by_name_and_never_reads_masks_as_images(tmp_path):
     root = write_tree(tmp_path / "flat", split_folders=False)
     with pytest.warns(UnreadableFilesWarning) as records:
         splits = [kaggle_images(split=s, root=str(root), **FOLDER) for s in ("train", "val", "test")]
-    assert skipped_counts(records) == sum(UNREADABLE.values())
+    assert skipped_count(records) == sum(UNREADABLE.values())
     every = sorted(n for d in splits for n in names(d))
     assert every == sorted({s for images in SPLITS.values() for s in images} - {"rocket"})
     assert sum(d.masked for d in splits) == len(STROKE_MASKS) + len(BLOCK_MASKS)
@@ -107,7 +103,7 @@ def test_shipped_recipe_runs_on_the_folder(tree, tmp_path, recipe, capsys):
         code = run_cli("run", str(REPO / "recipes" / recipe), "-o", f"data.dataset.params.root={tree}",
                         "-o", "train.max_steps=2", "--out", str(out), "--device", "cpu")
     assert code == 0, capsys.readouterr().err
-    assert skipped_counts(records) == sum(UNREADABLE.values())
+    assert skipped_count(records) == sum(UNREADABLE.values())
     report = json.loads((out / "report.json").read_text())
     assert report["images"] == len(SPLITS["test"])
     trained = report["models"]["trained"]

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import cv2
-import numpy as np
-
-from corefill.datasets.photos import photo_path
+from corefill.testing.files import photo, write_image, write_unreadable
 
 # name -> (photo, (width, height), kind); kinds: rgb, grey, grey16, jpg
 IMAGES = {
@@ -25,30 +22,6 @@ IMAGES = {
     "hubble": ("hubble_deep_field", (191, 163), "rgb"),
 }
 UNREADABLE = 3  # a truncated PNG, a zero-byte JPEG, a text file named .png
-
-
-def photo(name: str, size: tuple[int, int], kind: str) -> np.ndarray:
-    """The bundled photo resized to ``size`` (w, h), as OpenCV writes it."""
-    flag = cv2.IMREAD_GRAYSCALE if kind.startswith("grey") else cv2.IMREAD_COLOR
-    pixels = cv2.resize(cv2.imread(str(photo_path(name)), flag), size, interpolation=cv2.INTER_AREA)
-    if kind == "grey16":
-        # Real 16-bit content: the 8-bit values spread over 0..65535 plus fine detail below 8 bits.
-        return pixels.astype(np.uint16) * 257 + np.arange(pixels.size, dtype=np.uint16).reshape(pixels.shape) % 97
-    return pixels
-
-
-def write_image(path: Path, pixels: np.ndarray) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    assert cv2.imwrite(str(path), pixels), path
-    return path
-
-
-def write_unreadable(folder: Path) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    good = cv2.imencode(".png", photo("camera", (64, 64), "grey"))[1].tobytes()
-    (folder / "truncated.png").write_bytes(good[: len(good) // 3])
-    (folder / "empty.jpg").write_bytes(b"")
-    (folder / "notes.png").write_text("not an image, despite its name\n")
 
 
 def write_flat_tree(root: Path) -> Path:

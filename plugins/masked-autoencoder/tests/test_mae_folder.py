@@ -13,6 +13,7 @@ from mae_trees import IMAGES, UNREADABLE, photo, write_flat_tree, write_image  #
 
 from corefill.datasets.base import UnreadableFilesWarning  # noqa: E402
 from corefill.testing import check_component, run_cli  # noqa: E402
+from corefill.testing.files import skipped_count  # noqa: E402
 from corefill_masked_autoencoder.datasets.images import completion_images  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[3]
@@ -26,15 +27,10 @@ def tree(tmp_path_factory):
     return write_flat_tree(tmp_path_factory.mktemp("mae") / "images")
 
 
-def skipped_counts(records) -> int:
-    counts = [str(w.message) for w in records if issubclass(w.category, UnreadableFilesWarning)]
-    return sum(int(m.split("skipped ")[1].split(" ")[0]) for m in counts)
-
-
 def test_every_readable_image_once_and_unreadable_ones_counted(tree):
     with pytest.warns(UnreadableFilesWarning) as records:
         splits = {s: completion_images(split=s, root=str(tree), **FOLDER) for s in ("train", "val", "test")}
-    assert skipped_counts(records) == UNREADABLE
+    assert skipped_count(records) == UNREADABLE
     names = [d.name(r) for d in splits.values() for r in d.records]
     assert sorted(Path(n).name for n in names) == sorted(IMAGES)  # disjoint, complete
     item = splits["train"][0]
@@ -78,7 +74,7 @@ def test_shipped_recipe_runs_on_the_folder(tree, tmp_path, recipe, capsys):
         code = run_cli("run", str(REPO / "recipes" / recipe), "-o", f"data.dataset.params.root={tree}",
                         "-o", "train.max_steps=2", "--out", str(out), "--device", "cpu")
     assert code == 0, capsys.readouterr().err
-    assert skipped_counts(records) == UNREADABLE
+    assert skipped_count(records) == UNREADABLE
     report = json.loads((out / "report.json").read_text())
     assert report["images"] == 4  # astronaut, camera, grass, hubble fall in test
     trained = report["models"]["trained"]["metrics"]
