@@ -75,8 +75,20 @@ def load_trained(checkpoint_path: str | Path, device: str = "cpu", registries=No
         raise CheckpointError(f"{checkpoint_path}: stored recipe is invalid: "
                               f"{str(exc).splitlines()[0]}") from None
     generator = build.network("generator", recipe.generator, resolve_registries(registries))
-    generator.load_state_dict(state["networks"]["generator"])
+    try:
+        generator.load_state_dict(state["networks"]["generator"])
+    except (KeyError, RuntimeError) as exc:
+        raise CheckpointError(_mismatch(checkpoint_path, state, exc)) from None
     return generator.to(torch.device(device)).eval(), recipe, state
+
+
+def _mismatch(path: str | Path, state: dict[str, Any], exc: Exception) -> str:
+    """One line for weights that do not fit the network the installed code builds."""
+    first = (str(exc).strip().splitlines() or [type(exc).__name__])[0].rstrip(":. ")
+    saved = ", ".join(f"{k} {v}" for k, v in sorted((state.get("versions") or {}).items()))
+    return (f"{path}: its generator weights do not fit the network the installed code builds "
+            f"({first}); it was written by {saved or 'an unknown version'}: load it with those "
+            "versions, or re-train")
 
 
 def load_generator(checkpoint_path: str | Path, device: str = "cpu", registries=None):

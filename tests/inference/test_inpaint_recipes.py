@@ -139,3 +139,22 @@ def test_models_that_need_other_inputs_are_refused_in_one_line(trained, user_ima
     err = capsys.readouterr().err
     assert exit_info.value.code == 2
     assert err.startswith(f"error: {edited}: ") and message in err and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("trained", ["knee.yaml"], indirect=True)
+def test_weights_from_another_network_layout_are_one_line(trained, user_images, tmp_path, capsys):
+    _, run = trained
+
+    def rename_a_layer(state):
+        weights = state["networks"]["generator"]
+        key = next(iter(weights))
+        weights[f"renamed.{key}"] = weights.pop(key)
+
+    edited = _rewrite_spec(run, rename_a_layer, tmp_path)
+    with pytest.raises(SystemExit) as exit_info:
+        main(["inpaint", "--checkpoint", str(edited), str(user_images[0]), "--out",
+              str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert exit_info.value.code == 2 and err.count("\n") == 1
+    assert err.startswith(f"error: {edited}: its generator weights do not fit")
+    assert "corefill-knee-ce" in err and "re-train" in err
