@@ -23,7 +23,7 @@ from pydantic import Field
 
 from corefill.config import resolve
 from corefill.engine.data import to_device
-from corefill.engine.runner import Runner
+from corefill.engine.trainer import Trainer
 from corefill.params import NoParams, Params  # noqa: F401 (NoParams is registered by path)
 from corefill.registry import Registries
 
@@ -133,10 +133,11 @@ def registries() -> Registries:
     return regs
 
 
-def bare_epoch(runner: Runner, optimizer, loss_fn, d_opt=None, adv=None) -> int:
+def bare_epoch(runner: Trainer, optimizer, loss_fn, d_opt=None, adv=None) -> int:
     """The hand-written loop: what anyone would write without an engine."""
-    g, d, images = runner.g_raw, runner.d_raw, 0
-    for batch in runner.train_loader:
+    nets, images = runner.built.networks, 0
+    g, d = nets["generator"], nets.get("discriminator")
+    for batch in runner.built.train_loader:
         batch = to_device(batch, runner.device)
         image, mask = batch["image"], batch["mask"]
         fake = mask * g(batch["input"], mask) + (1 - mask) * image
@@ -183,21 +184,23 @@ def main() -> None:
         recipe["losses"].append({"name": "ns-gan", "weight": 0.01})
     regs = registries()
     with tempfile.TemporaryDirectory() as folder:
-        runner = Runner(resolve(recipe, regs, "benchmark"), out_dir=folder, registries=regs)
+        runner = Trainer(resolve(recipe, regs, "benchmark"), out_dir=folder, registries=regs)
         runner.setup()
         runner.progress.stream = io.StringIO()  # keep the engine's printing, off screen
         runner.progress.rich = False
-        optimizer = torch.optim.Adam(runner.g_raw.parameters(), lr=2e-4, betas=(0.5, 0.999))
-        d_opt = torch.optim.Adam(runner.d_raw.parameters(), lr=2e-4) if args.adversarial else None
+        nets = runner.built.networks
+        optimizer = torch.optim.Adam(nets["generator"].parameters(), lr=2e-4, betas=(0.5, 0.999))
+        d_opt = torch.optim.Adam(nets["discriminator"].parameters(), lr=2e-4) \
+            if args.adversarial else None
         loss_fn, adv = HoleL1(), NonSaturating()
         engine_rates, bare_rates = [], []
 
         def time_engine():
-            start, seen = time.perf_counter(), runner.images_seen
+            start, seen = time.perf_counter(), runner.state.images_seen
             runner.train_epoch()
-            runner.epoch += 1
-            runner.batch_in_epoch = 0
-            engine_rates.append((runner.images_seen - seen) / (time.perf_counter() - start))
+            runner.state.epoch += 1
+            runner.state.batch_in_epoch = 0
+            engine_rates.append((runner.state.images_seen - seen) / (time.perf_counter() - start))
 
         def time_bare():
             start = time.perf_counter()

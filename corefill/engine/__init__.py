@@ -6,6 +6,9 @@ Import-light on purpose: torch is imported only when a function here is called.
 - :func:`evaluate` scores a generator and the recipe's baselines on the test split.
 - :func:`load_generator` loads a trained generator (and its recipe) from a checkpoint.
 
+Training is :class:`.trainer.Trainer` (its counters :class:`.state.TrainState`, what it
+builds :class:`.state.Components`, one optimisation step :mod:`.steps`, which a
+generator or discriminator may replace with its own ``train_step``).
 Its modules: :mod:`.scoring` scores a batch of models on one loader, :mod:`.evaluation`
 evaluates the test split with it, :mod:`.report` writes what that found. No submodule
 shares a name with a function here, so ``engine.evaluate`` stays the function whatever
@@ -28,10 +31,21 @@ def run(recipe, *, out_dir: str | Path | None = None, device: str | None = None,
     from ``checkpoints/last.pt``; ``force`` accepts a changed recipe on resume (or starts
     over in a folder that already holds a checkpoint).
     """
-    from .runner import run as _run
+    from .stopping import rescue
+    from .trainer import Trainer
 
-    return _run(recipe, out_dir=out_dir, device=device, resume=resume, force=force,
-                registries=registries)
+    trainer = Trainer(recipe, out_dir=out_dir, device=device, resume=resume, force=force,
+                      registries=registries)
+    try:
+        trainer.setup()
+        try:
+            trainer.train()
+            trainer.finish()
+        except (Exception, KeyboardInterrupt) as error:
+            rescue(trainer, error)  # saves what was trained; raises TrainingFailed
+    finally:
+        trainer.close()
+    return trainer.folder
 
 
 def evaluate(recipe, generator, *, folder, device="cpu", registries=None,

@@ -1,4 +1,5 @@
-"""Build what a recipe names: datasets, masker, networks, losses, metrics, optimisers."""
+"""Build what a recipe names: datasets, masker, networks, losses, metrics, optimisers,
+and all of it at once for training (:func:`components`)."""
 from __future__ import annotations
 
 from typing import Any, Callable, Optional
@@ -8,7 +9,13 @@ import torch
 from ..errors import DataError, RecipeError
 from ..recipe import Recipe
 from ..registry import build
-from .steps import LossSet
+from . import distributed
+from .data import MaskedDataset, eval_loader, train_loader
+from .state import Components
+from .steps import LossSet, StepParts, Update, make_step
+from .stopping import BestTracker, EarlyStopper
+
+_AUTOCAST = {"bf16": torch.bfloat16, "fp16": torch.float16}
 
 
 def dataset(recipe: Recipe, registries, split: str):
@@ -114,3 +121,79 @@ def check_key(recipe: Recipe, field: str, key: str, keys: dict[str, bool]) -> No
     if key not in keys:
         raise RecipeError(f"recipe {recipe.name!r}: {field}: unknown validation key {key!r}; "
                           f"available: {', '.join(sorted(keys))}")
+
+
+def components(recipe: Recipe, registries, *, dist, device: torch.device) -> Components:
+    """Everything a training run needs, built in an order that keeps the initial weights
+    a function of ``recipe.seed`` alone (the same on every rank)."""
+    masker_ = masker(recipe, registries)
+    train_set = MaskedDataset(dataset(recipe, registries, "train"), masker_,
+                              seed=recipe.seed, split="train")
+    loss_set = losses(recipe, registries)
+    metrics = metrics_factory(recipe, registries)
+    val_keys = validation_keys(metric_directions(metrics), bool(loss_set.reconstruction))
+    stopper, best, evaluate_best = _trackers(recipe, val_keys)
+    torch.manual_seed(recipe.seed)  # same seed -> same initial weights on every rank
+    nets = _networks(recipe, registries, dist=dist, device=device, losses=loss_set)
+    data, pin = recipe.data, device.type == "cuda"
+    loader = train_loader(train_set, batch_size=data.batch_size, num_workers=data.num_workers,
+                          seed=recipe.seed, rank=dist.rank, world=dist.world, pin_memory=pin)
+    val_set = val_loader = None
+    if dist.is_main:  # rank 0 alone validates
+        val_set = MaskedDataset(dataset(recipe, registries, "val"), masker_,
+                                seed=recipe.seed, split="val")
+        val_loader = eval_loader(val_set, batch_size=data.eval_batch_size or data.batch_size,
+                                 num_workers=data.num_workers, pin_memory=pin)
+    return Components(train_set=train_set, train_loader=loader, val_set=val_set,
+                      val_loader=val_loader, value_range=train_set.value_range,
+                      losses=loss_set, metrics_factory=metrics, val_keys=val_keys,
+                      stopper=stopper, best=best, evaluate_best=evaluate_best, **nets)
+
+
+def _trackers(recipe: Recipe, val_keys: dict[str, bool]):
+    """(early stopper or None, best tracker or None, whether the test split scores best.pt)."""
+    train = recipe.train
+    stopping, stopper = train.early_stopping, None
+    if stopping is not None:
+        check_key(recipe, "train.early_stopping.metric", stopping.metric, val_keys)
+        stopper = EarlyStopper(stopping.metric, stopping.patience, stopping.rule,
+                               val_keys[stopping.metric])
+    key = train.best_metric or (stopping.metric if stopping else None)
+    evaluate_best = key is not None
+    key = key or ("loss" if "loss" in val_keys else next(iter(val_keys), None))
+    if train.best_metric:
+        check_key(recipe, "train.best_metric", key, val_keys)
+    return stopper, (BestTracker(key, val_keys[key]) if key else None), evaluate_best
+
+
+def _networks(recipe: Recipe, registries, *, dist, device, losses: LossSet) -> dict[str, Any]:
+    """Networks, their optimisers, schedulers, fp16 scalers and the training step."""
+    train, cuda = recipe.train, device.type == "cuda"
+    if cuda:  # fixed image sizes: let cuDNN pick the fastest kernels once
+        torch.backends.cudnn.benchmark = True
+    refs = {"generator": recipe.generator, "discriminator": recipe.discriminator}
+    settings = {"generator": train.generator_optimizer,
+                "discriminator": train.discriminator_optimizer}
+    nets, wrapped, optimizers = {}, {}, {}
+    for role, ref in refs.items():
+        if ref is None:
+            continue
+        nets[role] = network(role, ref, registries).to(device)
+        wrapped[role] = distributed.wrap(nets[role], dist, device)
+        optimizers[role] = optimizer(nets[role], settings[role], device)
+    schedulers = {name: scheduler(opt, train.scheduler, train.max_epochs)
+                  for name, opt in optimizers.items()}
+    scalers = {name: torch.amp.GradScaler("cuda") for name in optimizers} \
+        if cuda and train.precision == "fp16" else {}
+    region = getattr(nets["generator"], "output_region", None)
+    parts = StepParts(
+        generator=wrapped["generator"], generator_raw=nets["generator"], losses=losses,
+        update={name: Update(opt, scalers.get(name)) for name, opt in optimizers.items()},
+        region=region, discriminator=wrapped.get("discriminator"),
+        discriminator_raw=nets.get("discriminator"),
+        d_input=recipe.discriminator.input if recipe.discriminator else "image",
+        autocast_dtype=_AUTOCAST.get(train.precision) if cuda else None,
+        device_type=device.type)
+    return {"networks": nets, "wrapped": wrapped, "region": region, "optimizers": optimizers,
+            "schedulers": {k: v for k, v in schedulers.items() if v is not None},
+            "scalers": scalers, "train_step": make_step(parts)}

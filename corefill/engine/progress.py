@@ -69,12 +69,15 @@ class LossWindow:
 
     def __init__(self) -> None:
         self.sums: dict[str, Any] = {}  # name -> 0-dim torch tensor
+        # name -> steps that reported it: a train step may update G only every n steps
+        self.counts: dict[str, int] = {}
         self.steps = self.images = 0
         self.start = time.perf_counter()
 
     def add(self, losses: dict[str, Any], images: int) -> None:
         for key, value in losses.items():
             self.sums[key] = self.sums[key] + value if key in self.sums else value.float()
+            self.counts[key] = self.counts.get(key, 0) + 1
         self.steps += 1
         self.images += images
 
@@ -85,4 +88,4 @@ class LossWindow:
 
         keys = list(self.sums)
         values = torch.stack([self.sums[k] for k in keys]).cpu().tolist()  # the one sync
-        return {k: v / self.steps for k, v in zip(keys, values)}
+        return {k: v / self.counts[k] for k, v in zip(keys, values)}

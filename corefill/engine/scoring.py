@@ -83,7 +83,7 @@ def _score(tally: _Tally, fake, batch, target01, value_range, losses) -> None:
             metric.update(fake01, target01, mask)
     if losses is not None and losses.reconstruction:
         terms = losses.reconstruction_terms(fake, batch["image"], mask)
-        weighted = sum(terms[name] * weight for name, weight, _ in losses.reconstruction)
+        weighted = losses.weighted(terms)
         weighted = weighted.detach().float() * mask.shape[0]
         tally.loss_sum = weighted if tally.loss_sum is None else tally.loss_sum + weighted
 

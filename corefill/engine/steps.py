@@ -1,7 +1,7 @@
 """One optimisation step: reconstruction (G only) or adversarial (D then G).
 
 Nothing here reads a tensor back to the host: losses are returned as detached device
-tensors and only turned into numbers when the runner logs.
+tensors and only turned into numbers when the trainer logs.
 """
 from __future__ import annotations
 
@@ -80,19 +80,30 @@ class LossSet:
     def reconstruction_terms(self, fake, image, mask) -> dict[str, torch.Tensor]:
         return {name: loss(fake, image, mask) for name, _, loss in self.reconstruction}
 
+    def generator_terms(self, fake, image, mask, fake_logits=None) -> dict[str, torch.Tensor]:
+        """Every term of G's objective: reconstruction, plus each adversarial loss's
+        ``generator_loss`` when D's logits on the completed images are given."""
+        terms = self.reconstruction_terms(fake, image, mask)
+        if fake_logits is not None:
+            for name, _, loss in self.adversarial:
+                terms[name] = loss.generator_loss(fake_logits)
+        return terms
 
-def _weighted_sum(terms: dict[str, torch.Tensor], weights: dict[str, float]) -> torch.Tensor:
-    total = None
-    for name, value in terms.items():
-        part = value * weights[name]
-        total = part if total is None else total + part
-    return total
+    def weighted(self, terms: dict[str, torch.Tensor]) -> torch.Tensor:
+        """The recipe-weighted sum of ``terms`` (the one place losses are weighted: the
+        training steps and the validation loss both use it)."""
+        weights = {name: w for name, w, _ in self.reconstruction + self.adversarial}
+        total = None
+        for name, value in terms.items():
+            part = value * weights[name]
+            total = part if total is None else total + part
+        return total
 
 
-class _Update:
+class Update:
     """backward + optimiser step, through a GradScaler only when fp16 needs one."""
 
-    def __init__(self, optimizer: torch.optim.Optimizer, scaler) -> None:
+    def __init__(self, optimizer: torch.optim.Optimizer, scaler=None) -> None:
         self.optimizer = optimizer
         self.scaler = scaler
 
@@ -107,67 +118,86 @@ class _Update:
         self.scaler.update()
 
 
-class Stepper:
-    """Runs training steps for the networks, optimisers and losses it is given."""
+@dataclass(kw_only=True)
+class StepParts:
+    """What a training step works with (the contract of ``train_step``, docs/contracts.md).
 
-    def __init__(self, *, generator, losses: LossSet, g_optimizer, region: Optional[str],
-                 discriminator=None, d_raw=None, d_optimizer=None, d_input: str = "image",
-                 autocast: Optional[torch.dtype] = None, device_type: str = "cpu",
-                 scalers: tuple = (None, None)) -> None:
-        self.generator = generator
-        self.losses = losses
-        self.region = region
-        self.discriminator = discriminator
-        # G's adversarial term goes through the unwrapped D: no DDP gradient sync for D.
-        self.d_raw = d_raw if d_raw is not None else discriminator
-        self.d_input = d_input
-        self.update_g = _Update(g_optimizer, scalers[0])
-        self.update_d = _Update(d_optimizer, scalers[1]) if d_optimizer is not None else None
-        self.weights = {name: w for name, w, _ in losses.reconstruction + losses.adversarial}
-        self.autocast_dtype = autocast
-        self.device_type = device_type
+    ``generator``/``discriminator`` may be DDP-wrapped (their backward syncs gradients);
+    ``*_raw`` are the plain modules (e.g. D's logits in G's objective: no D gradient sync).
+    ``update[name]`` zeroes that network's gradients, backpropagates, steps its optimiser."""
 
-    def _autocast(self):
+    generator: Any
+    generator_raw: torch.nn.Module
+    losses: LossSet
+    update: dict[str, Update]
+    region: Optional[str] = None
+    discriminator: Any = None
+    discriminator_raw: Optional[torch.nn.Module] = None
+    d_input: str = "image"
+    autocast_dtype: Optional[torch.dtype] = None
+    device_type: str = "cpu"
+
+    def autocast(self):
+        """Mixed precision as the recipe asks (a no-op on CPU or at fp32)."""
         if self.autocast_dtype is None:
             return contextlib.nullcontext()
         return torch.autocast(device_type=self.device_type, dtype=self.autocast_dtype)
 
-    def step(self, batch: dict[str, Any]) -> dict[str, torch.Tensor]:
-        if self.discriminator is None:
-            return self._reconstruction_step(batch)
-        return self._adversarial_step(batch)
+    def complete(self, batch: dict[str, Any]) -> torch.Tensor:
+        return complete(self.generator, batch, self.region)
 
-    def _reconstruction_step(self, batch):
-        with self._autocast():
-            fake = complete(self.generator, batch, self.region)
-            terms = self.losses.reconstruction_terms(fake, batch["image"], batch["mask"])
-            total = _weighted_sum(terms, self.weights)
-        self.update_g(total)
+    def view(self, images: torch.Tensor, batch: dict[str, Any]) -> torch.Tensor:
+        return discriminator_view(self.d_input, images, batch)
+
+
+TrainStep = Callable[[dict[str, Any]], dict[str, torch.Tensor]]
+
+
+def reconstruction_step(parts: StepParts) -> TrainStep:
+    """The default without a discriminator: G minimises its weighted reconstruction loss."""
+    def step(batch):
+        with parts.autocast():
+            fake = parts.complete(batch)
+            terms = parts.losses.generator_terms(fake, batch["image"], batch["mask"])
+            total = parts.losses.weighted(terms)
+        parts.update["generator"](total)
         return {"g_total": total.detach(), **{k: v.detach() for k, v in terms.items()}}
+    return step
 
-    def _adversarial_step(self, batch):
+
+def adversarial_step(parts: StepParts) -> TrainStep:
+    """The default with a discriminator: one D update, then one G update."""
+    d_raw = parts.discriminator_raw
+
+    def step(batch):
         image = batch["image"]
-        with self._autocast():
-            fake = complete(self.generator, batch, self.region)
-            real_view = discriminator_view(self.d_input, image, batch)
-            fake_view = discriminator_view(self.d_input, fake.detach(), batch)
-            real_logits = self.discriminator(real_view)
-            fake_logits = self.discriminator(fake_view)
+        with parts.autocast():
+            fake = parts.complete(batch)
+            real_logits = parts.discriminator(parts.view(image, batch))
+            fake_logits = parts.discriminator(parts.view(fake.detach(), batch))
             d_total = sum(loss.discriminator_loss(real_logits, fake_logits)
-                          for _, _, loss in self.losses.adversarial)
-        self.update_d(d_total)
-
-        self.d_raw.requires_grad_(False)  # G's step needs no gradients for D's weights
+                          for _, _, loss in parts.losses.adversarial)
+        parts.update["discriminator"](d_total)
+        d_raw.requires_grad_(False)  # G's step needs no gradients for D's weights
         try:
-            with self._autocast():
-                logits = self.d_raw(discriminator_view(self.d_input, fake, batch))
-                terms = self.losses.reconstruction_terms(fake, image, batch["mask"])
-                for name, _, loss in self.losses.adversarial:
-                    terms[name] = loss.generator_loss(logits)
-                total = _weighted_sum(terms, self.weights)
-            self.update_g(total)
+            with parts.autocast():
+                logits = d_raw(parts.view(fake, batch))
+                terms = parts.losses.generator_terms(fake, image, batch["mask"], logits)
+                total = parts.losses.weighted(terms)
+            parts.update["generator"](total)
         finally:
-            self.d_raw.requires_grad_(True)
-        out = {"g_total": total.detach(), "d_total": d_total.detach()}
-        out.update({k: v.detach() for k, v in terms.items()})
-        return out
+            d_raw.requires_grad_(True)
+        return {"g_total": total.detach(), "d_total": d_total.detach(),
+                **{k: v.detach() for k, v in terms.items()}}
+    return step
+
+
+def make_step(parts: StepParts) -> TrainStep:
+    """The step for these networks: a ``train_step(parts)`` method of the discriminator,
+    else of the generator, else one of the two defaults."""
+    for module in (parts.discriminator_raw, parts.generator_raw):
+        factory = getattr(module, "train_step", None)
+        if callable(factory):
+            return factory(parts)
+    return adversarial_step(parts) if parts.discriminator is not None \
+        else reconstruction_step(parts)

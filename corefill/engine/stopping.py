@@ -149,13 +149,13 @@ class TrainingFailed(CorefillError):
 
 
 def rescue(runner: Any, error: BaseException) -> None:
-    """After a failure in ``runner`` (a Runner): put the trained work on disk (unless a
+    """After a failure in ``runner`` (a Trainer): put the trained work on disk (unless a
     step was cut in half, or the test evaluation has loaded best.pt's weights), then raise
     ``TrainingFailed`` saying how to evaluate or resume it."""
-    if runner.step == 0 or not runner.dist.is_main:
+    if runner.state.step == 0 or not runner.dist.is_main:
         raise error
     save_error = ""
-    if runner.saved_step != runner.step and not runner.in_step and not runner.finishing:
+    if runner.saved_step != runner.state.step and not runner.in_step and not runner.finishing:
         try:
             runner.flush_losses()  # the losses of the steps about to be saved
         except Exception:
@@ -178,7 +178,7 @@ def rescue(runner: Any, error: BaseException) -> None:
     except OSError:
         pass
     raise TrainingFailed(reason, folder=runner.folder, saved_step=runner.saved_step,
-                         step=runner.step) from error
+                         step=runner.state.step) from error
 
 
 def one_line(error: BaseException) -> str:

@@ -8,8 +8,8 @@ import corefill.engine
 from toy_components import toy_recipe, toy_registries
 
 
-def test_evaluate_is_the_function_after_the_runner_is_imported(tmp_path):
-    import corefill.engine.runner  # noqa: F401  imports the test-split evaluation module
+def test_evaluate_is_the_function_after_the_trainer_is_imported(tmp_path):
+    import corefill.engine.trainer  # noqa: F401  imports the test-split evaluation module
 
     report = corefill.engine.evaluate(toy_recipe(), None, folder=tmp_path,
                                       registries=toy_registries(), checkpoint_label="none")

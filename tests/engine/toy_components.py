@@ -209,8 +209,9 @@ def toy_registries() -> Registries:
     return registries
 
 
-def toy_recipe(*overrides: str):
-    """A validated tiny recipe; ``overrides`` are dotted like ``train.max_epochs=3``."""
+def toy_recipe(*overrides: str, registries=None):
+    """A validated tiny recipe; ``overrides`` are dotted like ``train.max_epochs=3``;
+    ``registries`` (default: the toy ones) resolve its component names."""
     from corefill.config import apply_overrides, resolve
 
     data = {
@@ -225,4 +226,5 @@ def toy_recipe(*overrides: str):
         "train": {"max_epochs": 3, "log_every": 2, "sample_count": 4,
                   "generator_optimizer": {"lr": 0.01, "betas": [0.9, 0.999]}},
     }
-    return resolve(apply_overrides(data, overrides, "toy"), toy_registries(), "toy")
+    return resolve(apply_overrides(data, overrides, "toy"), registries or toy_registries(),
+                   "toy")

@@ -1,0 +1,292 @@
+"""The Trainer: builds a run's ``Components``, trains them epoch by epoch (logging,
+validation, checkpoints, limits), evaluates the test split and writes the report.
+
+Resuming is exact: ``last.pt`` is written at epoch ends and, every
+``train.checkpoint_every_minutes`` (or ``_steps``), at a logging step mid-epoch (where no
+losses are waiting to be logged); validation and test evaluation never move an RNG.
+"""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any, Optional
+
+from ..config import recipe_hash, recipe_to_yaml
+from ..errors import CheckpointError
+from ..plugins import resolve_registries
+from ..recipe import Recipe
+from . import build, checkpoint, distributed
+from .data import to_device
+from .outputs import RunFiles, write_atomic
+from .progress import LossWindow, Progress
+from .spec import for_session as data_spec_of
+from .state import Components, TrainState
+from .stopping import stop_reason
+from .validation import samples_only, test_report, validate_main
+
+
+class Trainer:
+    """One training run of ``recipe`` in ``folder``: ``setup()``, ``train()``,
+    ``finish()``, ``close()`` (or :func:`corefill.engine.run`). ``state`` holds the
+    counters, ``built`` what ``setup()`` built."""
+
+    def __init__(self, recipe: Recipe, *, out_dir=None, device: Optional[str] = None,
+                 resume: bool = False, force: bool = False, registries=None) -> None:
+        self.recipe, self.registries = recipe, resolve_registries(registries)
+        self.resume, self.force = resume, force
+        self.folder = Path(out_dir if out_dir is not None
+                           else recipe.output_dir.format(name=recipe.name))
+        self.dist = distributed.from_env()
+        self.device = distributed.resolve_device(device or recipe.device, self.dist)
+        self._started_group = distributed.init(self.dist, self.device)
+        self.progress = Progress(enabled=self.dist.is_main)
+        self.files: Optional[RunFiles] = None
+        self.recipe_yaml, self.recipe_hash = recipe_to_yaml(recipe), recipe_hash(recipe)
+        self.versions = checkpoint.versions([self.registries.get(kind, ref.name).source
+                                             for _, kind, ref in recipe.component_refs()])
+        self.state = TrainState()
+        self.built: Optional[Components] = None
+        self.saved_step: Optional[int] = None  # step of the last.pt on disk (None: none)
+        self.phase, self.in_step, self.finishing = "setup", False, False  # see rescue()
+        self.steps_per_epoch = 0  # batches in a whole epoch, known once built
+        self._window: Optional[LossWindow] = None
+        self._clock: Optional[float] = None  # perf_counter() since which time is uncounted
+        self._curves_at = self._saved_at = float("-inf")
+        self._spec_source: Any = None
+
+    # ---------------------------------------------------------------- setup
+    def setup(self) -> None:
+        self._check_folder()  # before any slow building
+        self.built = build.components(self.recipe, self.registries, dist=self.dist,
+                                      device=self.device)
+        self._spec_source = SimpleNamespace(train_set=self.built.train_set,
+                                            g_raw=self.built.generator, recipe=self.recipe)
+        self.steps_per_epoch = self._full_epoch_length()
+        rng = self._open_folder()
+        if self.dist.is_main:
+            # Datasets that preprocess (e.g. set images apart) say what they did in the run folder.
+            write_dataset_report = getattr(self.built.train_set.base, "write_report", None)
+            if callable(write_dataset_report):
+                write_dataset_report(self.folder)
+        if rng is not None:  # last: nothing built above may move it
+            checkpoint.set_rng_state(rng)
+
+    def _check_folder(self) -> None:
+        last = self.folder / "checkpoints" / "last.pt"
+        if self.resume and not last.is_file():
+            raise CheckpointError(f"{last}: no such checkpoint to resume from")
+        if not self.resume and last.exists() and not self.force:
+            raise CheckpointError(f"{self.folder}: run folder already has a checkpoint; use "
+                                  "--resume to continue it or --force to start over")
+
+    def _open_folder(self) -> Optional[dict[str, Any]]:
+        """Restore last.pt when resuming (returns its RNG state), open the run files."""
+        last, offset, rng = self.folder / "checkpoints" / "last.pt", None, None
+        if self.resume:
+            offset, rng = self.restore(checkpoint.load(last), last)
+        if self.dist.is_main:
+            if not self.resume:  # starting over: an old best.pt must not outlive its run
+                for old in ("last.pt", "best.pt"):
+                    (self.folder / "checkpoints" / old).unlink(missing_ok=True)
+            self.files = RunFiles(self.folder, tensorboard=self.recipe.train.tensorboard)
+            write_atomic(self.folder / "recipe.yaml", self.recipe_yaml)
+            self.files.open_log(offset)
+        return rng
+
+    # ---------------------------------------------------------------- checkpoints
+    def checkpoint_state(self) -> dict[str, Any]:
+        return {"format": checkpoint.FORMAT, **self.state.state_dict(),
+                **self.built.state_dict(), "rng": checkpoint.rng_state(),
+                "log_offset": self.files.log_offset() if self.files else 0,
+                "recipe_yaml": self.recipe_yaml, "recipe_hash": self.recipe_hash,
+                "versions": self.versions,
+                "data_spec": data_spec_of(self._spec_source)}  # what `corefill inpaint` needs
+
+    def save(self, which: str) -> None:
+        self._fold_clock()
+        phase, self.phase = self.phase, f"writing checkpoints/{which}.pt"
+        if self.dist.is_main:
+            checkpoint.save(self.folder / "checkpoints" / f"{which}.pt", self.checkpoint_state())
+        self.phase = phase
+        if which == "last":
+            self.saved_step, self._saved_at = self.state.step, time.monotonic()
+
+    def restore(self, saved: dict[str, Any], path: Path) -> tuple[int, dict[str, Any]]:
+        """Load a checkpoint; returns (the metrics.jsonl offset, the RNG state to set)."""
+        changes = [] if saved["recipe_hash"] == self.recipe_hash or self.force else \
+            checkpoint.recipe_changes(saved["recipe_yaml"], self.recipe_yaml)
+        if changes:  # a changed limit (max_steps...) alone is no change
+            raise CheckpointError(f"{path}: recipe changed since this checkpoint "
+                                  f"({'; '.join(changes)}); use --force to resume anyway")
+        try:
+            self.built.load_state_dict(saved)
+        except (KeyError, RuntimeError, ValueError) as exc:
+            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            raise CheckpointError(f"{path}: does not fit the recipe's networks: {first}") from None
+        self.state.load_state_dict(saved)
+        self.saved_step = self.state.step
+        return int(saved["log_offset"]), saved["rng"]
+
+    # ---------------------------------------------------------------- training
+    def train(self) -> None:
+        state, train = self.state, self.recipe.train
+        self._curves_at = self._saved_at = time.monotonic()
+        if state.epoch_end_pending:  # it failed last time, after the epoch's training
+            self._end_epoch_outputs()
+            self.save("last")
+        while not state.stopped_early and state.epoch < train.max_epochs and \
+                not distributed.any_rank(self._limit_reached(), self.dist, self.device):
+            if self.train_epoch():
+                break  # a limit stopped it mid-way
+            state.epoch, state.batch_in_epoch = state.epoch + 1, 0
+            for scheduler in self.built.schedulers.values():
+                scheduler.step()
+            state.epoch_end_pending = True
+            self._end_epoch_outputs()
+            self.save("last")
+        if state.step > 0 and state.last_val_step != state.step:
+            self.validate(count=False)  # stopped by a limit mid-way: validate what we have
+            self.save("last")
+        state.stopped_by = stop_reason(train, epoch=state.epoch, step=state.step,
+                                       stopped_early=state.stopped_early)
+        if self.dist.is_main:
+            self.phase = "plotting loss_curves.png"
+            self.files.save_loss_curves()
+            if state.elapsed_s > 0:
+                self.progress.line(f"training: {state.step} steps, "
+                                   f"{state.images_seen / state.elapsed_s:.1f} images/s")
+
+    def _end_epoch_outputs(self) -> None:
+        """The end of an epoch: validation, or only its sample grid (``val_every``)."""
+        train, epoch = self.recipe.train, self.state.epoch
+        if epoch % train.val_every == 0 or epoch == train.max_epochs:
+            self.validate()
+        elif self.dist.is_main:
+            self.phase = f"sample grid after epoch {epoch}"
+            with checkpoint.rng_untouched(self.device):
+                samples_only(self)
+        self.state.epoch_end_pending = False
+
+    def _full_epoch_length(self) -> int:
+        """Steps in a whole epoch (the loader's length counts only the batches left)."""
+        loader = self.built.train_loader
+        skip, loader.sampler.skip = loader.sampler.skip, 0
+        length, loader.sampler.skip = len(loader), skip
+        return length
+
+    def _limit_reached(self, elapsed: float = 0.0) -> bool:
+        train = self.recipe.train
+        if train.max_steps is not None and self.state.step >= train.max_steps:
+            return True
+        return train.max_minutes is not None and \
+            (self.state.elapsed_s + elapsed) >= train.max_minutes * 60.0
+
+    def _fold_clock(self) -> None:
+        """Add the epoch time so far to ``elapsed_s`` (before a checkpoint stores it)."""
+        if self._clock is not None:
+            now = time.perf_counter()
+            self.state.elapsed_s += now - self._clock
+            self._clock = now
+
+    def train_epoch(self) -> bool:
+        """One (possibly resumed) epoch; True if a step or time limit stopped it mid-way."""
+        state, loader = self.state, self.built.train_loader
+        loader.sampler.set_epoch(state.epoch)
+        loader.sampler.skip = state.batch_in_epoch * loader.batch_size
+        for module in self.built.networks.values():
+            module.train()
+        self.progress.start_epoch(state.epoch, self.recipe.train.max_epochs, len(loader))
+        self._clock = time.perf_counter()
+        try:
+            return self._epoch_steps(loader)
+        finally:
+            self.progress.end_epoch()
+            self._fold_clock()
+            self._clock = None
+
+    def _epoch_steps(self, loader) -> bool:
+        state, train, world = self.state, self.recipe.train, self.dist.world
+        self._window, limited = LossWindow(), False
+        self.phase = f"training (epoch {state.epoch + 1})"
+        for batch in loader:
+            images = batch["image"].shape[0] * world
+            self.in_step = True  # a failure in here leaves the networks half-updated
+            losses = self.built.train_step(to_device(batch, self.device))
+            self.in_step = False
+            self._window.add(losses, images)
+            state.step += 1
+            state.batch_in_epoch += 1
+            self.progress.advance()
+            more = state.batch_in_epoch < self.steps_per_epoch  # the last batch ends the epoch
+            if state.step % train.log_every == 0:
+                self.flush_losses()
+                elapsed = time.perf_counter() - self._clock
+                limited = distributed.any_rank(self._limit_reached(elapsed), self.dist,
+                                               self.device)
+                if more and not limited and self._checkpoint_due():
+                    self.save("last")  # mid-epoch: nothing is waiting to be logged
+            elif train.max_steps is not None and state.step >= train.max_steps:
+                limited = True  # the same on every rank: no sync needed
+            if limited and more:
+                break
+        self.flush_losses()
+        return limited and state.batch_in_epoch < self.steps_per_epoch
+
+    def _checkpoint_due(self) -> bool:
+        train = self.recipe.train
+        if train.checkpoint_every_steps is not None and \
+                self.state.step - (self.saved_step or 0) >= train.checkpoint_every_steps:
+            return True
+        minutes = train.checkpoint_every_minutes
+        # Rank 0 alone saves, so its clock alone decides.
+        return minutes is not None and time.monotonic() - self._saved_at >= minutes * 60.0
+
+    def flush_losses(self) -> None:
+        """Log the losses of the steps not logged yet (also before an unplanned checkpoint)."""
+        window = self._window
+        if window is None or not window.steps:
+            return
+        means = window.means()
+        rate = window.images / max(time.perf_counter() - window.start, 1e-9)
+        self.state.images_seen += window.images
+        self._window = LossWindow()  # after the sync above: its time is not the next's
+        if not self.dist.is_main:
+            return
+        self.files.log({"type": "train", "step": self.state.step, "epoch": self.state.epoch,
+                        **{f"loss/{k}": v for k, v in means.items()}, "images_per_s": rate,
+                        "lr": self.built.optimizers["generator"].param_groups[0]["lr"]})
+        self.progress.losses(self.state.step, means, rate)
+
+    # ---------------------------------------------------------------- validation
+    def validate(self, count: bool = True) -> None:
+        """Validate (rank 0); ``count=False``: not an epoch-end validation, so it does
+        not count for early stopping (a resumed run then stops where an uninterrupted one
+        would). Done under ``rng_untouched``: it never changes the training that follows."""
+        stop, self.phase = False, f"validation at step {self.state.step}"
+        if self.dist.is_main:
+            with checkpoint.rng_untouched(self.device):
+                stop = validate_main(self, count)
+            now = time.monotonic()
+            if now - self._curves_at >= 60.0:  # plotting costs ~0.3 s: at most once a minute
+                self.files.save_loss_curves()
+                self._curves_at = now
+        self.state.stopped_early = bool(distributed.from_main(stop, self.dist))
+        self.state.last_val_step = self.state.step  # only once done: a failed one is redone
+        for module in self.built.networks.values():
+            module.train()
+
+    # ---------------------------------------------------------------- the end
+    def finish(self) -> Optional[dict[str, Any]]:
+        report = None
+        self.phase, self.finishing = "test evaluation", True  # G may become best.pt's
+        if self.dist.is_main:
+            report = test_report(self)
+        distributed.barrier(self.dist)
+        return report
+
+    def close(self) -> None:
+        if self.files is not None:
+            self.files.close()
+        distributed.shutdown(self._started_group)
+
