@@ -10,12 +10,18 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 import torch
 
 SCRIPT = Path(__file__).with_name("run_toy.py")
 # Adversarial, with dropout: training draws from the global RNG, as pix2pix does.
 NETS = ["discriminator.name=tiny-d", "losses=[{name: l1-hole}, {name: bce, weight: 0.05}]",
         "generator.params.dropout=0.3", "train.log_every=1"]
+# A plugin's own train step (WGAN-GP: random gradient-penalty points, a batch counter
+# deciding G's updates): the counter is restored with the step's state.
+WGAN_GP = ["--wgan-gp", "discriminator.name=wgan-critic", "discriminator.params.n_critic=3",
+           "losses=[{name: l1-hole}, {name: wasserstein, weight: 0.01}]",
+           "generator.params.dropout=0.3", "train.log_every=1"]
 
 
 def launch(out_dir, *args):
@@ -67,10 +73,11 @@ def records(folder, kind):
     return [{k: v for k, v in r.items() if k != "images_per_s"} for r in rows]  # timing
 
 
-def test_killed_mid_epoch_after_a_mid_epoch_checkpoint_resumes_exactly(tmp_path):
+@pytest.mark.parametrize("nets", [NETS, WGAN_GP], ids=["adversarial", "wgan-gp-step"])
+def test_killed_mid_epoch_after_a_mid_epoch_checkpoint_resumes_exactly(tmp_path, nets):
     # 48 items at batch 4: 12 steps an epoch, last.pt every 2 steps, ~0.1 s a step; killed
     # at the first mid-epoch checkpoint of epoch 2, 10 steps before its end would replace it
-    args = [*NETS, "train.max_epochs=2", "data.dataset.params.count=48",
+    args = [*nets, "train.max_epochs=2", "data.dataset.params.count=48",
             "data.dataset.params.delay=0.02", "train.checkpoint_every_steps=2"]
     whole = launch(tmp_path / "whole", *args)
     killed = launch(tmp_path / "killed", *args)
@@ -94,6 +101,8 @@ def test_killed_mid_epoch_after_a_mid_epoch_checkpoint_resumes_exactly(tmp_path)
     assert records(tmp_path / "killed", "train") == records(tmp_path / "whole", "train")
     assert records(tmp_path / "killed", "val") == records(tmp_path / "whole", "val")
     assert checkpoint(tmp_path / "killed")["step"] == 24
+    assert checkpoint(tmp_path / "killed")["train_step"] == \
+        checkpoint(tmp_path / "whole")["train_step"]
 
 
 def test_killed_in_the_validation_after_a_step_limit_resumes_exactly(tmp_path):
