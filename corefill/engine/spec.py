@@ -79,18 +79,13 @@ def derive(*, dataset: Any, generator: Any, masker: Any) -> dict[str, Any]:
     }
 
 
-def for_session(session: Any) -> Optional[dict[str, Any]]:
-    """The spec of a training session, derived once (at its first checkpoint) and cached.
-
-    None if the item cannot be read: a checkpoint must never be lost to its spec
-    (``inpaint`` then derives one from the recipe, as for older checkpoints)."""
-    if not hasattr(session, "_data_spec"):
-        try:
-            session._data_spec = derive(dataset=session.train_set.base,
-                                        generator=session.g_raw, masker=session.recipe.masker)
-        except Exception:  # noqa: BLE001 - any dataset error; training itself is unaffected
-            session._data_spec = None
-    return session._data_spec
+def derive_or_none(*, dataset: Any, generator: Any, masker: Any) -> Optional[dict[str, Any]]:
+    """:func:`derive`, or None if the item cannot be read: a checkpoint must never be lost
+    to its spec (``inpaint`` then derives one from the recipe, as for older checkpoints)."""
+    try:
+        return derive(dataset=dataset, generator=generator, masker=masker)
+    except Exception:  # noqa: BLE001 - any dataset error; training itself is unaffected
+        return None
 
 
 def from_recipe(recipe: Any, generator: Any, registries: Any) -> dict[str, Any]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any, Optional
 
 from ..config import recipe_hash, recipe_to_yaml
@@ -20,7 +19,7 @@ from . import build, checkpoint, distributed
 from .data import to_device
 from .outputs import RunFiles, write_atomic
 from .progress import LossWindow, Progress
-from .spec import for_session as data_spec_of
+from . import spec
 from .state import Components, TrainState
 from .stopping import stop_reason
 from .validation import samples_only, test_report, validate_main
@@ -53,15 +52,13 @@ class Trainer:
         self._window: Optional[LossWindow] = None
         self._clock: Optional[float] = None  # perf_counter() since which time is uncounted
         self._curves_at = self._saved_at = float("-inf")
-        self._spec_source: Any = None
+        self._data_spec: Any = None  # taken at the first checkpoint, then kept
 
     # ---------------------------------------------------------------- setup
     def setup(self) -> None:
         self._check_folder()  # before any slow building
         self.built = build.components(self.recipe, self.registries, dist=self.dist,
                                       device=self.device)
-        self._spec_source = SimpleNamespace(train_set=self.built.train_set,
-                                            g_raw=self.built.generator, recipe=self.recipe)
         self.steps_per_epoch = self._full_epoch_length()
         rng = self._open_folder()
         if self.dist.is_main:
@@ -101,7 +98,15 @@ class Trainer:
                 "log_offset": self.files.log_offset() if self.files else 0,
                 "recipe_yaml": self.recipe_yaml, "recipe_hash": self.recipe_hash,
                 "versions": self.versions,
-                "data_spec": data_spec_of(self._spec_source)}  # what `corefill inpaint` needs
+                "data_spec": self.data_spec()}  # what `corefill inpaint` needs
+
+    def data_spec(self) -> Any:
+        """The model's data spec, derived once: reading an item again at every save is waste."""
+        if self._data_spec is None:
+            self._data_spec = spec.derive_or_none(
+                dataset=self.built.train_set.base, generator=self.built.generator,
+                masker=self.recipe.masker) or {}
+        return self._data_spec or None
 
     def save(self, which: str) -> None:
         self._fold_clock()

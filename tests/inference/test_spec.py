@@ -79,7 +79,20 @@ def test_a_spec_missing_keys_names_them():
         specs.check(spec, "run/last.pt")
 
 
-def test_a_session_whose_item_cannot_be_read_still_saves_without_spec():
+def test_an_item_that_cannot_be_read_gives_no_spec_instead_of_an_error():
+    class Broken:
+        def __getitem__(self, index):
+            raise OSError("disk gone")
+
+    assert specs.derive_or_none(dataset=Broken(), generator=_HoleBoxGenerator(),
+                                masker=ComponentRef(name="center")) is None
+
+
+def test_the_trainer_tries_an_unreadable_item_once_not_at_every_save():
+    from types import SimpleNamespace
+
+    from corefill.engine.trainer import Trainer
+
     class Broken:
         reads = 0
 
@@ -87,12 +100,10 @@ def test_a_session_whose_item_cannot_be_read_still_saves_without_spec():
             Broken.reads += 1
             raise OSError("disk gone")
 
-    class Session:
-        train_set = type("Masked", (), {"base": Broken()})()
-        g_raw = _HoleBoxGenerator()
-        recipe = type("Recipe", (), {"masker": ComponentRef(name="center")})()
-
-    session = Session()
-    assert specs.for_session(session) is None
-    assert specs.for_session(session) is None
-    assert Broken.reads == 1  # tried once, not at every save
+    trainer = SimpleNamespace(
+        _data_spec=None, recipe=SimpleNamespace(masker=ComponentRef(name="center")),
+        built=SimpleNamespace(train_set=SimpleNamespace(base=Broken()),
+                              generator=_HoleBoxGenerator()))
+    assert Trainer.data_spec(trainer) is None
+    assert Trainer.data_spec(trainer) is None
+    assert Broken.reads == 1
