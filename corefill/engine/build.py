@@ -2,7 +2,7 @@
 and all of it at once for training (:func:`components`)."""
 from __future__ import annotations
 
-from typing import Any, Callable, Optional
+from typing import Any, Callable
 
 import torch
 
@@ -12,6 +12,7 @@ from ..registry import build
 from . import distributed
 from .data import MaskedDataset, eval_loader, train_loader
 from .state import Components
+from .optim import optimizer, scheduler
 from .steps import LossSet, StepParts, Update, make_step
 from .stopping import BestTracker, EarlyStopper
 
@@ -80,33 +81,6 @@ def baselines(recipe: Recipe, registries) -> list[tuple[str, str, Any]]:
     names = _unique([ref.name for ref in recipe.baselines])
     return [(name, ref.name, network("generator", ref, registries))
             for name, ref in zip(names, recipe.baselines)]
-
-
-def optimizer(module: torch.nn.Module, settings, device: torch.device) -> torch.optim.Adam:
-    return torch.optim.Adam(
-        module.parameters(), lr=settings.lr, betas=tuple(settings.betas),
-        weight_decay=settings.weight_decay, fused=device.type == "cuda" or None,
-    )
-
-
-class LinearDecay:
-    """pix2pix: constant learning rate until ``start``, then linearly towards 0 at the end."""
-
-    def __init__(self, start: int, total: int) -> None:
-        self.start, self.total = start, total
-
-    def __call__(self, epoch: int) -> float:
-        return 1.0 - max(0, epoch - self.start) / float(max(1, self.total - self.start + 1))
-
-
-def scheduler(opt: torch.optim.Optimizer, settings, max_epochs: int) -> Optional[Any]:
-    """Stepped once per epoch."""
-    if settings.name == "step":
-        return torch.optim.lr_scheduler.StepLR(opt, step_size=settings.step_size,
-                                               gamma=settings.gamma)
-    if settings.name == "linear":
-        return torch.optim.lr_scheduler.LambdaLR(opt, LinearDecay(settings.decay_start, max_epochs))
-    return None
 
 
 def validation_keys(directions: dict[str, bool], has_loss: bool) -> dict[str, bool]:
