@@ -10,7 +10,7 @@ import torch
 from ..config import recipe_hash
 from ..recipe import Recipe
 from ..plugins import resolve_registries
-from . import build
+from . import build, spread
 from .data import MaskedDataset, eval_loader, to_unit
 from .scoring import AREA_EDGES, Model, area_bin_label, evaluate_models
 from .outputs import write_png
@@ -66,14 +66,18 @@ def evaluate(recipe: Recipe, generator: Optional[torch.nn.Module], *, folder: st
     results = evaluate_models(models, loader, metrics_factory=metrics_factory,
                               value_range=test_set.value_range, device=device, on_batch=writer)
     directions = build.metric_directions(metrics_factory)
+    # How far to trust the scores: intervals per model, the verdict against the baselines.
+    trust = spread.summarise(results, directions, count=len(test_set), seed=recipe.seed)
     report = {
         "recipe": recipe.name, "recipe_hash": recipe_hash(recipe), "split": "test",
         "images": len(test_set), "checkpoint": checkpoint_label, "training": training or {},
+        "smoke_check": trust["smoke_check"], "verdict": trust["verdict"],
         "metrics": [{"name": k, "higher_is_better": v} for k, v in directions.items()],
         "mask_area_bins": [area_bin_label(lo, hi) for lo, hi in zip(AREA_EDGES, AREA_EDGES[1:])],
         "models": {
             key: {"component": components[key][0], "role": components[key][1],
-                  "metrics": result["metrics"], "by_mask_area": result["by_mask_area"]}
+                  "metrics": result["metrics"], "spread": trust["spread"][key],
+                  "by_mask_area": result["by_mask_area"]}
             for key, result in results.items()
         },
     }

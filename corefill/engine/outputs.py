@@ -81,51 +81,28 @@ class RunFiles:
         if self._tb is not None:
             step = record.get("step", 0)
             for key, value in record.items():
-                if key not in ("type", "step", "epoch") and isinstance(value, (int, float)):
+                if key not in ("type", "step", "epoch") and isinstance(value, (int, float)) \
+                        and not isinstance(value, bool):
                     self._tb.add_scalar(f"{record['type']}/{key}", value, step)
 
-    def save_samples(self, epoch: int, rows: list[torch.Tensor], step: int) -> Path:
-        """One grid per epoch; ``rows`` are (N, C, H, W) in [0, 1]: real, input, output."""
-        from torchvision.utils import make_grid
+    def save_samples(self, epoch: int, rows: list[tuple[str, torch.Tensor]], step: int,
+                     names: Optional[list[str]] = None) -> Path:
+        """One grid per epoch (counted from 1): ``rows`` are ``(label, (N, C, H, W) in
+        [0, 1])``, labelled on the image, columns headed by ``names``."""
+        from .grids import labelled_grid
 
-        channels = max(row.shape[1] for row in rows)
-        rows = [_as_channels(row, channels) for row in rows]
-        count = rows[0].shape[0]
-        grid = make_grid(torch.cat(rows), nrow=count, padding=2, pad_value=1.0)
+        grid = labelled_grid(rows, names)
         path = self.samples / f"epoch_{epoch:04d}.png"
         write_png(path, grid)
         if self._tb is not None:
-            self._tb.add_image("samples", grid.clamp(0, 1), step)
+            self._tb.add_image("samples", grid, step)
         return path
 
     def save_loss_curves(self) -> Path:
-        """Plot train losses per logging step and validation loss per epoch."""
-        import matplotlib
+        """loss_curves.png: G and D losses on their own panels, validation scores by epoch."""
+        from .curves import plot
 
-        matplotlib.use("Agg", force=False)
-        import matplotlib.pyplot as plt
-
-        records = read_metrics(self.metrics_path)
-        train = [r for r in records if r.get("type") == "train"]
-        val = [r for r in records if r.get("type") == "val" and "loss" in r]
-        figure, axis = plt.subplots(figsize=(7, 4))
-        keys = sorted({k for r in train for k in r if k.startswith("loss/")})
-        for key in keys:
-            points = [(r["step"], r[key]) for r in train if key in r]
-            axis.plot(*zip(*points), label=key[5:])
-        if val:
-            axis.plot([r["step"] for r in val], [r["loss"] for r in val], "o-", label="val loss")
-        axis.set_xlabel("step")
-        axis.set_ylabel("loss")
-        if keys or val:
-            axis.legend(fontsize="small")
-        figure.tight_layout()
-        path = self.folder / "loss_curves.png"
-        temp = path.with_name(".loss_curves.tmp.png")
-        figure.savefig(temp, dpi=100)
-        plt.close(figure)
-        os.replace(temp, path)
-        return path
+        return plot(read_metrics(self.metrics_path), self.folder / "loss_curves.png")
 
     def close(self) -> None:
         if self._log is not None:
@@ -133,14 +110,6 @@ class RunFiles:
             self._log = None
         if self._tb is not None:
             self._tb.close()
-
-
-def _as_channels(images: torch.Tensor, channels: int) -> torch.Tensor:
-    """Show 1-channel and 3-channel rows in one grid; other counts use their mean."""
-    if images.shape[1] == channels:
-        return images
-    gray = images.mean(dim=1, keepdim=True)
-    return gray.expand(-1, channels, -1, -1) if channels in (1, 3) else gray
 
 
 def _tensorboard_writer(folder: Path):

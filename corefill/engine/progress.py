@@ -6,6 +6,12 @@ import time
 from typing import Any, Optional
 
 
+def current_epoch(state: Any) -> int:
+    """The epoch a record belongs to, counted from 1 as on the console: the one in progress
+    (part-way through it) or the one just finished (at its end)."""
+    return state.epoch + (1 if state.batch_in_epoch > 0 else 0)
+
+
 def _format(values: dict[str, float]) -> str:
     return " ".join(f"{k}={v:.4g}" for k, v in values.items())
 

@@ -43,7 +43,10 @@ class _Tally:
 def evaluate_models(models: list[Model], loader, *, metrics_factory: Callable[[], list],
                     value_range, device: torch.device, losses: Optional[LossSet] = None,
                     on_batch: Optional[Callable[[dict, dict], None]] = None) -> dict[str, dict]:
-    """Return ``{model name: {"count", "metrics", "by_mask_area"[, "loss"]}}``.
+    """Return ``{model name: {"count", "metrics", "by_mask_area", "per_sample",
+    "dataset_metrics"[, "loss"]}}``: ``per_sample`` maps a per-image metric to its values
+    (CPU, loader order), ``dataset_metrics`` a dataset-level one (FID) to its metric object
+    (for a spread over resampled images, see :mod:`.spread`).
 
     ``losses`` adds the weighted reconstruction loss (the validation loss);
     ``on_batch(batch, outputs)`` sees each batch and the models' composited outputs.
@@ -89,14 +92,16 @@ def _score(tally: _Tally, fake, batch, target01, value_range, losses) -> None:
 
 
 def _summarise(tally: _Tally, area: torch.Tensor, count: int) -> dict[str, Any]:
-    result: dict[str, Any] = {"count": count, "metrics": {}, "by_mask_area": {}}
     values = {name: torch.cat(parts).cpu() for name, parts in tally.per_sample.items()}
+    result: dict[str, Any] = {"count": count, "metrics": {}, "by_mask_area": {},
+                              "per_sample": values, "dataset_metrics": {}}
     for name, per_sample in values.items():
         # nanmean: a hole metric is NaN for an item without a hole; it must not poison the mean.
         result["metrics"][name] = float(per_sample.nanmean())
     for metric in tally.metrics:
         if not getattr(metric, "per_sample", True):
             result["metrics"][metric.name] = float(metric.compute())
+            result["dataset_metrics"][metric.name] = metric
     if tally.loss_sum is not None:
         result["loss"] = float(tally.loss_sum) / max(count, 1)
     for low, high in zip(AREA_EDGES[:-1], AREA_EDGES[1:]):

@@ -18,7 +18,7 @@ from ..recipe import Recipe
 from . import build, checkpoint, distributed
 from .data import to_device
 from .outputs import RunFiles, write_atomic
-from .progress import LossWindow, Progress
+from .progress import LossWindow, Progress, current_epoch
 from . import spec
 from .state import Components, TrainState
 from .stopping import stop_reason
@@ -258,7 +258,8 @@ class Trainer:
         self._window = LossWindow()  # after the sync above: its time is not the next's
         if not self.dist.is_main:
             return
-        self.files.log({"type": "train", "step": self.state.step, "epoch": self.state.epoch,
+        self.files.log({"type": "train", "step": self.state.step,
+                        "epoch": current_epoch(self.state),  # from 1, as on the console
                         **{f"loss/{k}": v for k, v in means.items()}, "images_per_s": rate,
                         "lr": self.built.optimizers["generator"].param_groups[0]["lr"]})
         self.progress.losses(self.state.step, means, rate)

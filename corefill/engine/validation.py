@@ -3,12 +3,13 @@ the epoch's sample grid, best.pt, early stopping) and the test split at the end.
 moves an RNG (the caller holds ``checkpoint.rng_untouched``)."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable, Optional
 
 import torch
 
 from . import checkpoint
 from .data import eval_loader, to_device, to_unit
+from .progress import current_epoch
 from .scoring import Model, evaluate_models
 from .steps import complete
 from .stopping import training_summary
@@ -19,7 +20,7 @@ def validate_main(trainer: Any, count: bool) -> bool:
     early stopping says stop (``count=False``: this validation does not count for it)."""
     built, state, recipe = trainer.built, trainer.state, trainer.recipe
     built.generator.eval()
-    samples = SampleCollector(recipe.train.sample_count, built.value_range)
+    samples = SampleCollector.for_dataset(recipe.train.sample_count, built.val_set)
     model = Model("trained", recipe.generator.name, built.generator, built.region)
     result = evaluate_models([model], built.val_loader, metrics_factory=built.metrics_factory,
                              value_range=built.value_range, device=trainer.device,
@@ -27,10 +28,16 @@ def validate_main(trainer: Any, count: bool) -> bool:
     values = dict(result["metrics"])
     if "loss" in result:
         values["loss"] = result["loss"]
-    trainer.files.log({"type": "val", "step": state.step, "epoch": state.epoch, **values})
-    trainer.progress.line(f"validation after epoch {state.epoch}:", values)
+    epoch, partial = current_epoch(state), state.batch_in_epoch > 0
+    # A limit that stops mid-epoch validates the epoch in progress: say so, never "after
+    # epoch N" twice (the same words as the end of the previous epoch's validation).
+    trainer.files.log({"type": "val", "step": state.step, "epoch": epoch,
+                       **({"partial": True} if partial else {}), **values})
+    where = (f"at step {state.step} (epoch {epoch}, stopped part-way)" if partial
+             else f"after epoch {epoch}")
+    trainer.progress.line(f"validation {where}:", values)
     if samples.rows:
-        trainer.files.save_samples(state.epoch, samples.grid_rows(), state.step)
+        trainer.files.save_samples(epoch, samples.labelled_rows(), state.step, samples.names)
     if built.best is not None and built.best.update(values[built.best.key], state.epoch):
         trainer.save("best")
     stopper = built.stopper
@@ -46,14 +53,15 @@ def samples_only(trainer: Any) -> None:
     built, count = trainer.built, trainer.recipe.train.sample_count
     loader = eval_loader(built.val_set, batch_size=min(count, built.val_loader.batch_size),
                          num_workers=0, pin_memory=False, limit=count)
-    samples = SampleCollector(count, built.value_range)
+    samples = SampleCollector.for_dataset(count, built.val_set)
     built.generator.eval()
     with torch.no_grad():
         for batch in loader:
             batch = to_device(batch, trainer.device)
             samples(batch, {"trained": complete(built.generator, batch, built.region)})
     built.generator.train()
-    trainer.files.save_samples(trainer.state.epoch, samples.grid_rows(), trainer.state.step)
+    trainer.files.save_samples(current_epoch(trainer.state), samples.labelled_rows(),
+                               trainer.state.step, samples.names)
 
 
 def test_report(trainer: Any) -> dict[str, Any]:
@@ -87,20 +95,46 @@ def test_report(trainer: Any) -> dict[str, Any]:
 
 
 class SampleCollector:
-    """Keeps the first ``count`` validation items: real, generator input, output."""
+    """Keeps the first ``count`` validation items: real, generator input, output, names.
 
-    def __init__(self, count: int, value_range) -> None:
+    ``preview`` maps a batch's generator input to an image in the dataset's value range
+    (a dataset's ``input_preview``: e.g. pix2pix's one-hot labels as a label map)."""
+
+    def __init__(self, count: int, value_range, *, preview: Optional[Callable] = None,
+                 input_name: Optional[str] = None) -> None:
         self.count, self.value_range = count, value_range
+        self.preview, self.input_name = preview, input_name
         self.rows: list[list[torch.Tensor]] = []
+        self.names: list[str] = []
         self.kept = 0
+        self.whole_image = True  # every mask covers the image: a translation task
+
+    @classmethod
+    def for_dataset(cls, count: int, dataset: Any) -> "SampleCollector":
+        base = getattr(dataset, "base", dataset)
+        return cls(count, dataset.value_range, preview=getattr(base, "input_preview", None),
+                   input_name=getattr(base, "input_name", None))
 
     def __call__(self, batch: dict[str, Any], outputs: dict[str, torch.Tensor]) -> None:
         if self.kept >= self.count:
             return
         take = min(self.count - self.kept, batch["image"].shape[0])
-        parts = [batch["image"][:take], batch["input"][:take], outputs["trained"][:take]]
+        shown = batch["input"][:take]
+        if self.preview is not None:
+            shown = self.preview(shown)
+        parts = [batch["image"][:take], shown, outputs["trained"][:take]]
         self.rows.append([to_unit(p.float(), self.value_range).cpu() for p in parts])
+        self.names += [str(n) for n in batch.get("name", [])[:take]]
+        self.whole_image &= bool((batch["mask"][:take] > 0.5).all())
         self.kept += take
 
     def grid_rows(self) -> list[torch.Tensor]:
         return [torch.cat([r[i] for r in self.rows]) for i in range(3)]
+
+    def labelled_rows(self) -> list[tuple[str, torch.Tensor]]:
+        """real / masked input / output; for a translation task (no hole: the whole image
+        is generated) the input comes first: segmentation / target / output."""
+        real, shown, output = self.grid_rows()
+        if self.whole_image:
+            return [(self.input_name or "input", shown), ("target", real), ("output", output)]
+        return [("real", real), (self.input_name or "masked input", shown), ("output", output)]

@@ -1,6 +1,14 @@
-"""Fréchet Inception distance (dataset-level): reset / update / compute."""
+"""Fréchet Inception distance (dataset-level): reset / update / compute.
+
+The real images' features are cached by a fingerprint of their pixels (:class:`RealFeatures`):
+scoring a trained model and N baselines on one split runs Inception on the real images once
+and on the N+1 sets of outputs, and every validation after the first reuses the split's.
+"""
 from __future__ import annotations
 
+import hashlib
+import threading
+from collections import OrderedDict
 from typing import Optional
 
 import numpy as np
@@ -42,6 +50,66 @@ def frechet_distance(fake: np.ndarray, real: np.ndarray) -> float:
     return max(float(distance), 0.0)
 
 
+class RealFeatures:
+    """Inception features of real images, keyed by (weights, a SHA-1 of the pixels): the
+    same batch of targets, seen by several models or several validations, is run once.
+
+    Bounded by ``max_images`` (least recently used batches go first); ``enabled = False``
+    turns it off (the benchmark's "without the cache")."""
+
+    def __init__(self, max_images: int = 20_000) -> None:
+        self.max_images, self.enabled = max_images, True
+        self._entries: OrderedDict[tuple, np.ndarray] = OrderedDict()
+        self._images = 0
+        self._lock = threading.Lock()
+        self.hits = self.misses = 0
+
+    @staticmethod
+    def fingerprint(images: torch.Tensor) -> str:
+        array = images.detach().float().contiguous().cpu().numpy()
+        digest = hashlib.sha1(str(array.shape).encode())
+        digest.update(array.tobytes())
+        return digest.hexdigest()
+
+    def get(self, key: tuple) -> Optional[np.ndarray]:
+        with self._lock:
+            found = self._entries.get(key) if self.enabled else None
+            if found is None:
+                self.misses += 1
+                return None
+            self._entries.move_to_end(key)
+            self.hits += 1
+            return found
+
+    def put(self, key: tuple, features: np.ndarray) -> None:
+        if not self.enabled:
+            return
+        with self._lock:
+            if key in self._entries:
+                return
+            self._entries[key] = features
+            self._images += len(features)
+            while self._images > self.max_images and len(self._entries) > 1:
+                _, dropped = self._entries.popitem(last=False)
+                self._images -= len(dropped)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._images = self.hits = self.misses = 0
+
+
+REAL_FEATURES = RealFeatures()
+_NETWORKS: dict[Optional[str], torch.nn.Module] = {}  # one Inception per weights file
+
+
+def _shared_network(weights: Optional[str]) -> torch.nn.Module:
+    """Building the Inception costs about a second: every FID metric of a process shares it."""
+    if weights not in _NETWORKS:
+        _NETWORKS[weights] = build_fid_inception(weights)
+    return _NETWORKS[weights]
+
+
 class FIDMetric:
     """FID between the composited outputs and the targets seen since ``reset()``."""
 
@@ -49,10 +117,11 @@ class FIDMetric:
     higher_is_better = False
     per_sample = False
 
-    def __init__(self, *, weights: Optional[str] = None, batch_size: int = 16):
+    def __init__(self, *, weights: Optional[str] = None, batch_size: int = 16,
+                 cache: Optional[RealFeatures] = None):
         self.weights = weights
         self.batch_size = batch_size
-        self._net: Optional[torch.nn.Module] = None
+        self.cache = REAL_FEATURES if cache is None else cache
         self.reset()
 
     def reset(self) -> None:
@@ -60,9 +129,7 @@ class FIDMetric:
         self._real: list[np.ndarray] = []
 
     def _network(self, device: torch.device) -> torch.nn.Module:
-        if self._net is None:
-            self._net = build_fid_inception(self.weights)
-        return self._net.to(device)
+        return _shared_network(self.weights).to(device)
 
     @torch.no_grad()
     def features(self, images: torch.Tensor) -> np.ndarray:
@@ -76,13 +143,34 @@ class FIDMetric:
         chunks = [net(part)[0].flatten(1) for part in images.split(self.batch_size)]
         return torch.cat(chunks).double().cpu().numpy()
 
+    def real_features(self, target: torch.Tensor) -> np.ndarray:
+        """The targets' features, from the cache when this batch of pixels was seen."""
+        key = (self.weights, self.cache.fingerprint(target))
+        found = self.cache.get(key)
+        if found is None:
+            found = self.features(target).astype(np.float32)  # Inception's own precision
+            self.cache.put(key, found)
+        return found
+
     def update(self, output: torch.Tensor, target: torch.Tensor, mask: torch.Tensor) -> None:
         self._fake.append(self.features(output))
-        self._real.append(self.features(target))
+        self._real.append(self.real_features(target).astype(np.float64))
 
-    def compute(self) -> float:
+    def _sets(self) -> tuple[np.ndarray, np.ndarray]:
         fake = np.concatenate(self._fake) if self._fake else np.zeros((0, 2048))
         real = np.concatenate(self._real) if self._real else np.zeros((0, 2048))
+        return fake, real
+
+    def compute(self) -> float:
+        fake, real = self._sets()
         if len(fake) < 2:
             raise ValueError(f"fid: needs at least 2 images, got {len(fake)}")
         return frechet_distance(fake, real)
+
+    def compute_subset(self, indices: np.ndarray) -> float:
+        """FID on the images at ``indices`` (repeats allowed: a bootstrap resample), the
+        same indices for outputs and targets; NaN when fewer than 2 distinct images."""
+        fake, real = self._sets()
+        if len(np.unique(indices)) < 2:
+            return float("nan")
+        return frechet_distance(fake[indices], real[indices])

@@ -34,8 +34,10 @@ def test_reconstruction_loop_reduces_loss_and_writes_outputs(tmp_path):
     assert saved == recipe.model_dump(mode="json")
     for epoch in range(1, 7):
         grid = Image.open(folder / "samples" / f"epoch_{epoch:04d}.png")
-        # 3 rows (real / input / output) of 4 images of 16 px with 2 px padding
-        assert grid.size == (2 + 4 * 18, 2 + 3 * 18)
+        # 3 labelled rows (real / masked input / output) of 4 images of 16 px, enlarged
+        # 8x to 128 px, 2 px apart, under a row of column names
+        width, height = grid.size
+        assert width > 2 + 4 * 130 and 3 * 130 < height < 3 * 130 + 40
     assert Image.open(folder / "loss_curves.png").size[0] > 100
 
     report = json.loads((folder / "report.json").read_text())
@@ -106,7 +108,7 @@ def test_schedulers_change_learning_rate_per_epoch(tmp_path):
                         "train.val_every=3")
     folder = run(recipe, out_dir=tmp_path / "step", registries=toy_registries())
     lrs = {r["epoch"]: r["lr"] for r in records(folder, "train")}
-    assert lrs == {0: 0.01, 1: 0.01, 2: 0.005, 3: 0.005}
+    assert lrs == {1: 0.01, 2: 0.01, 3: 0.005, 4: 0.005}  # epochs counted from 1
     # validation after epochs 3 and 4 (the last); sample grids after every epoch
     assert [r["epoch"] for r in records(folder, "val")] == [3, 4]
     assert sorted(p.name for p in (folder / "samples").iterdir()) == [
@@ -116,7 +118,7 @@ def test_schedulers_change_learning_rate_per_epoch(tmp_path):
                         "train.scheduler.decay_start=2")
     folder = run(recipe, out_dir=tmp_path / "linear", registries=toy_registries())
     lrs = {r["epoch"]: r["lr"] for r in records(folder, "train")}
-    assert lrs == pytest.approx({0: 0.01, 1: 0.01, 2: 0.01, 3: 0.01 * 2 / 3})
+    assert lrs == pytest.approx({1: 0.01, 2: 0.01, 3: 0.01, 4: 0.01 * 2 / 3})
 
 
 def test_max_steps_stops_mid_epoch_and_plain_progress_lines(tmp_path, capsys):

@@ -1,0 +1,93 @@
+"""What a user sees after a (tiny) run: a report that opens with its verdict and leaves out
+empty tables, epochs counted from 1 everywhere, labelled grids, split loss panels."""
+import json
+
+import torch
+from PIL import Image
+
+from corefill.engine import curves, run
+from corefill.engine.validation import SampleCollector
+from toy_components import toy_recipe, toy_registries
+
+ADVERSARIAL = ["discriminator.name=tiny-d", "losses=[{name: l1-hole}, {name: bce, weight: 0.05}]"]
+
+
+def records(folder):
+    return [json.loads(line) for line in (folder / "metrics.jsonl").read_text().splitlines()]
+
+
+def test_inpainting_run_reports_a_verdict_per_metric_and_no_single_bin_table(tmp_path, capsys):
+    recipe = toy_recipe("train.max_epochs=2", "train.log_every=1", *ADVERSARIAL)
+    folder = run(recipe, out_dir=tmp_path / "run", registries=toy_registries())
+    report = json.loads((folder / "report.json").read_text())
+    assert report["smoke_check"] is True  # 6 test images
+    assert [v["metric"] for v in report["verdict"]] == ["mae_hole", "mae_all"]
+    per_image, dataset_level = report["verdict"]  # the toy mae_all has no compute_subset
+    assert {per_image["best_baseline"], dataset_level["best_baseline"]} <= {"mean-fill", "zero-fill"}
+    low, high = per_image["margin_ci95"]
+    assert low <= per_image["advantage"] <= high and dataset_level["margin_ci95"] is None
+    for entry in report["models"].values():
+        low, high = entry["spread"]["mae_hole"]["ci95"]
+        assert low <= entry["metrics"]["mae_hole"] <= high and entry["spread"]["mae_hole"]["std"] > 0
+    markdown = (folder / "report.md").read_text()
+    lines = markdown.splitlines()
+    assert lines.index("## Verdict") < lines.index("## Scores")
+    verdict_lines = [line for line in lines if line.startswith("- **")]
+    assert [line.split("**")[1] for line in verdict_lines] == ["mae_hole", "mae_all"]
+    assert all(line.count("the trained model") == 1 for line in verdict_lines)
+    assert "95% interval" in verdict_lines[0] and "95% interval" not in verdict_lines[1]
+    assert "**Smoke check:** 6 test images" in markdown
+    assert "mask area" not in markdown  # every 6x6 hole in a 16x16 image: one bin
+    # epochs from 1: console, metrics.jsonl, sample grids agree; each validation said once
+    assert {r["epoch"] for r in records(folder) if r["type"] == "train"} == {1, 2}
+    assert [r["epoch"] for r in records(folder) if r["type"] == "val"] == [1, 2]
+    out = capsys.readouterr().out
+    assert "epoch 1/2" in out and out.count("validation after epoch 2") == 1
+    assert sorted(p.name for p in (folder / "samples").iterdir()) == [
+        "epoch_0001.png", "epoch_0002.png"]
+    titles = [p["title"] for p in curves.panels(records(folder))]
+    assert titles == ["generator losses", "discriminator losses", "validation mae_hole",
+                      "validation mae_all"]
+
+
+def test_a_limit_mid_epoch_validates_the_epoch_in_progress_under_its_own_words(tmp_path, capsys):
+    recipe = toy_recipe("train.max_epochs=3", "train.max_steps=5", "train.log_every=1")
+    folder = run(recipe, out_dir=tmp_path / "run", registries=toy_registries())
+    val = [r for r in records(folder) if r["type"] == "val"]
+    # epoch 1 (3 steps) ends with its validation; 2 steps into epoch 2 the limit stops it
+    assert [(r["epoch"], r.get("partial", False)) for r in val] == [(1, False), (2, True)]
+    out = capsys.readouterr().out
+    assert out.count("validation after epoch 1") == 1
+    assert "validation at step 5 (epoch 2, stopped part-way)" in out
+    markdown = (folder / "report.md").read_text()
+    assert "Training: 5 steps, epoch 2 of 3 (2 of its 3 steps)" in markdown
+
+
+def test_translation_run_has_no_mask_area_table_and_its_grid_starts_with_the_input(tmp_path):
+    recipe = toy_recipe("train.max_epochs=1", "masker=none", "data.dataset.params.paired=true")
+    folder = run(recipe, out_dir=tmp_path / "run", registries=toy_registries())
+    assert "mask area" not in (folder / "report.md").read_text()
+    grid = Image.open(folder / "samples" / "epoch_0001.png")
+    assert grid.size[0] > 4 * 128 and grid.size[1] > 3 * 128
+
+
+def test_sample_rows_are_labelled_and_a_dataset_preview_shows_its_input():
+    batch = {"image": torch.zeros(2, 1, 8, 8), "input": torch.zeros(2, 3, 8, 8),
+             "mask": torch.ones(2, 1, 8, 8), "name": ["a/b/scan-1.png", "scan-2"]}
+    batch["input"][:, 2] = 1.0  # one-hot: every pixel has label 2
+
+    def preview(one_hot):  # a label map in [-1, 1], as pix2pix's input_preview
+        return one_hot.argmax(dim=1, keepdim=True).float() - 1.0
+
+    samples = SampleCollector(4, (-1.0, 1.0), preview=preview, input_name="segmentation")
+    samples(batch, {"trained": torch.zeros(2, 1, 8, 8)})
+    rows = samples.labelled_rows()
+    assert [label for label, _ in rows] == ["segmentation", "target", "output"]
+    assert torch.all(rows[0][1] == 1.0)  # label 2 of 0..2: white, not a blank row
+    assert samples.names == ["a/b/scan-1.png", "scan-2"]
+
+    batch["mask"] = torch.zeros(2, 1, 8, 8)
+    batch["mask"][:, :, 2:6, 2:6] = 1.0
+    inpainting = SampleCollector(4, (-1.0, 1.0))
+    inpainting({**batch, "input": batch["image"]}, {"trained": torch.zeros(2, 1, 8, 8)})
+    assert [label for label, _ in inpainting.labelled_rows()] == ["real", "masked input", "output"]
