@@ -145,15 +145,22 @@ def _atomic_write(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
+def _common_folder(names: list[str]) -> str:
+    """The folder every listed file is in ("" if none): written once, not on each line."""
+    prefix = os.path.commonprefix(names) if names else ""
+    return prefix[: prefix.rfind("/") + 1]
+
+
 def write_report(prepared: Prepared, folder: Path) -> list[Path]:
     import cv2
 
     images = folder / "artifacts"
     images.mkdir(parents=True, exist_ok=True)
     written = []
+    base = _common_folder([n for names in prepared.lists.values() for n in names])
     for rule, names in prepared.lists.items():
         path = folder / f"{rule}.txt"
-        _atomic_write(path, "".join(f"{n}\n" for n in names).encode())
+        _atomic_write(path, "".join(f"{n[len(base):]}\n" for n in names).encode())
         written.append(path)
     saved = []
     for name, _, image in prepared.artifacts:
@@ -164,7 +171,10 @@ def write_report(prepared: Prepared, folder: Path) -> list[Path]:
             _atomic_write(path, png.tobytes())
             saved.append(path.relative_to(folder.parent).as_posix())
     summary = folder / "summary.json"
-    _atomic_write(summary, json.dumps(prepared.summary(), indent=2).encode())
+    # Counts only: the names are in <rule>.txt, relative to files_in (summary.json stays small).
+    counts = {k: v for k, v in prepared.summary().items() if k != "files"}
+    counts.update(files_in=base, lists={rule: f"{rule}.txt" for rule in prepared.lists})
+    _atomic_write(summary, json.dumps(counts, indent=2).encode())
     listing = folder / "artifacts_to_regenerate.txt"
     _atomic_write(listing, "".join(f"{p}\n" for p in saved).encode())
     return written + [summary, listing]
