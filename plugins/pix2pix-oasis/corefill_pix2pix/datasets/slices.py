@@ -58,6 +58,7 @@ class LabelledSlices(Dataset):
 
     value_range = (-1.0, 1.0)
     channels = 1
+    input_name = "segmentation"  # the sample grids' label for the input row
 
     def __init__(self, *, names: list[str], size: int, input_encoding: str) -> None:
         self.names = names
