@@ -91,3 +91,19 @@ def test_sample_rows_are_labelled_and_a_dataset_preview_shows_its_input():
     inpainting = SampleCollector(4, (-1.0, 1.0))
     inpainting({**batch, "input": batch["image"]}, {"trained": torch.zeros(2, 1, 8, 8)})
     assert [label for label, _ in inpainting.labelled_rows()] == ["real", "masked input", "output"]
+
+
+def test_tensorboard_gets_the_logged_scalars_and_the_labelled_grids(tmp_path):
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+    recipe = toy_recipe("train.max_epochs=2", "train.log_every=1", "train.tensorboard=true")
+    folder = run(recipe, out_dir=tmp_path / "run", registries=toy_registries())
+    events = EventAccumulator(str(folder / "tensorboard"), size_guidance={"images": 0})
+    events.Reload()
+    tags = events.Tags()
+    assert {"train/loss/l1-hole", "train/images_per_s", "val/mae_hole", "val/mae_all",
+            "val/loss"} <= set(tags["scalars"])
+    assert [e.step for e in events.Scalars("val/mae_hole")] == [3, 6]
+    grids = events.Images("samples")
+    grid = Image.open(folder / "samples" / "epoch_0002.png")
+    assert [g.step for g in grids] == [3, 6] and (grids[-1].width, grids[-1].height) == grid.size
