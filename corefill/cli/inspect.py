@@ -2,15 +2,17 @@
 from __future__ import annotations
 
 import click
-from pydantic_core import PydanticUndefined
 
-from ..plugins import plugin_infos, registries
-from ..registry import KINDS
+from ..registry import KINDS  # a tuple of names: the registry imports no component
+
+# pydantic and the plugin machinery load inside the commands: `corefill --help` stays fast.
 
 
 @click.command()
 def plugins() -> None:
     """List plugins with distribution, version, status and the error of broken ones."""
+    from ..plugins import plugin_infos
+
     infos = plugin_infos()
     if not infos:
         click.echo("no plugins found (is corefill installed with pip?)")
@@ -24,6 +26,8 @@ def plugins() -> None:
 
 
 def _default_text(field) -> str:
+    from pydantic_core import PydanticUndefined
+
     if field.default is PydanticUndefined and field.default_factory is None:
         return "required"
     value = field.default_factory() if field.default is PydanticUndefined else field.default
@@ -53,6 +57,8 @@ def _describe(spec, verbose: bool) -> list[str]:
 @click.option("-v", "--verbose", is_flag=True, help="Show each param's description.")
 def components(kind: str | None, verbose: bool) -> None:
     """List registered components (of KIND) with their plugin, params and defaults."""
+    from ..plugins import registries
+
     regs = registries()
     for registry in regs:
         if kind and registry.kind != kind:

@@ -5,7 +5,7 @@ import shlex
 
 import click
 
-from ..config import load_recipe
+# The recipe schema (pydantic) loads inside the commands: `corefill --help` stays fast.
 
 _override = click.option(
     "-o", "--override", "overrides", multiple=True, metavar="KEY=VALUE",
@@ -19,6 +19,8 @@ _recipe_arg = click.argument("recipe", type=click.Path(dir_okay=False))
 @_override
 def validate(recipe: str, overrides: tuple[str, ...]) -> None:
     """Check RECIPE: every component name and every param, before any tensor exists."""
+    from ..config import load_recipe
+
     resolved = load_recipe(recipe, overrides)
     click.echo(f"{recipe}: ok ({resolved.name}: {len(resolved.component_refs())} components)")
 
@@ -36,6 +38,8 @@ def validate(recipe: str, overrides: tuple[str, ...]) -> None:
 def run(recipe: str, overrides: tuple[str, ...], device: str | None, out_dir: str | None,
         resume: bool, force: bool) -> None:
     """Train and evaluate what RECIPE assembles; writes a run folder."""
+    from ..config import load_recipe
+
     resolved = load_recipe(recipe, overrides)
     from ..engine import run as run_engine  # imports torch
     from ..engine.stopping import TrainingFailed
@@ -60,6 +64,8 @@ def run(recipe: str, overrides: tuple[str, ...], device: str | None, out_dir: st
 def evaluate(recipe: str, overrides: tuple[str, ...], checkpoint: str | None, device: str,
              out_dir: str) -> None:
     """Score the recipe's baselines (and a checkpoint) on its test split."""
+    from ..config import load_recipe
+
     resolved = load_recipe(recipe, overrides)
     from ..engine import evaluate as evaluate_engine, load_generator  # imports torch
 
