@@ -1,7 +1,7 @@
 """The recipe schema: what a YAML recipe may say, validated before any tensor exists."""
 from __future__ import annotations
 
-from typing import Any, Literal, Optional
+from typing import Any, Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -49,6 +49,10 @@ class OptimizerSettings(_Strict):
     lr: float = Field(2e-4, gt=0)
     betas: tuple[float, float] = (0.5, 0.999)
     weight_decay: float = Field(0.0, ge=0)
+    fused: Union[Literal["auto"], bool] = Field(
+        "auto", description="Adam's fused kernel (one pass over all weights): auto = where "
+        "the device has one (CPU, CUDA), else torch's default; false = torch's default "
+        "(as the reference implementations train); true = fused or an error")
 
 
 class SchedulerSettings(_Strict):
@@ -88,9 +92,13 @@ class TrainSettings(_Strict):
     log_every: int = Field(10, ge=1, description="steps between logged losses")
     val_every: int = Field(1, ge=1, description="epochs between validations")
     sample_count: int = Field(8, ge=1, description="images in each sample grid")
-    precision: Literal["fp32", "bf16", "fp16"] = Field(
-        "fp32", description="mixed precision, CUDA only (CPU always runs fp32)"
+    precision: Literal["auto", "fp32", "bf16", "fp16"] = Field(
+        "auto", description="mixed precision, CUDA only (CPU always runs fp32): auto = bf16 "
+        "where the GPU supports it, else fp16 with a loss scaler"
     )
+    memory_format: Literal["auto", "channels_last", "contiguous"] = Field(
+        "auto", description="layout of images and conv weights: auto = channels_last on "
+        "CUDA with mixed precision, contiguous otherwise (channels_last slowed CPU training)")
     tensorboard: bool = False
 
 

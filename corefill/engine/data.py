@@ -120,12 +120,16 @@ def eval_loader(dataset: MaskedDataset, *, batch_size: int, num_workers: int,
     )
 
 
-def to_device(batch: dict[str, Any], device: torch.device) -> dict[str, Any]:
-    """Move tensors (not ``hole_box``, read on the host) to ``device`` without blocking."""
+def to_device(batch: dict[str, Any], device: torch.device,
+              memory_format: torch.memory_format = torch.contiguous_format) -> dict[str, Any]:
+    """Move tensors (not ``hole_box``, read on the host) to ``device`` without blocking
+    (from pinned memory on CUDA: the copy overlaps the previous step's kernels); images
+    and masks in ``memory_format``, the layout the networks' weights are in."""
     moved = {}
     for key, value in batch.items():
         if isinstance(value, torch.Tensor) and key != "hole_box":
-            moved[key] = value.to(device, non_blocking=True)
+            layout = memory_format if value.dim() == 4 else torch.preserve_format
+            moved[key] = value.to(device, non_blocking=True, memory_format=layout)
         else:
             moved[key] = value
     return moved

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 import torch
 import torch.distributed as dist
 
+from .speed import configure
+
 
 @dataclass(frozen=True)
 class DistInfo:
@@ -36,6 +38,14 @@ def from_env() -> DistInfo:
 
 
 def resolve_device(requested: str, info: DistInfo) -> torch.device:
+    """The device this training process runs on, with the process configured for it
+    (speed.configure: cuDNN autotuning on CUDA, the allocator keeping freed memory on CPU)."""
+    device = _device(requested, info)
+    configure(device)
+    return device
+
+
+def _device(requested: str, info: DistInfo) -> torch.device:
     if requested == "auto":
         requested = "cuda" if torch.cuda.is_available() else "cpu"
     if requested == "cuda":

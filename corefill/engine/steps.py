@@ -173,15 +173,16 @@ def adversarial_step(parts: StepParts) -> TrainStep:
         image = batch["image"]
         with parts.autocast():
             fake = parts.complete(batch)
+            fake_view = parts.view(fake, batch)  # once: D's step sees it detached
             real_logits = parts.discriminator(parts.view(image, batch))
-            fake_logits = parts.discriminator(parts.view(fake.detach(), batch))
+            fake_logits = parts.discriminator(fake_view.detach())
             d_total = sum(loss.discriminator_loss(real_logits, fake_logits)
                           for _, _, loss in parts.losses.adversarial)
         parts.update["discriminator"](d_total)
         d_raw.requires_grad_(False)  # G's step needs no gradients for D's weights
         try:
             with parts.autocast():
-                logits = d_raw(parts.view(fake, batch))
+                logits = d_raw(fake_view)
                 terms = parts.losses.generator_terms(fake, image, batch["mask"], logits)
                 total = parts.losses.weighted(terms)
             parts.update["generator"](total)

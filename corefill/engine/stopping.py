@@ -103,7 +103,7 @@ def training_summary(train: Any, *, step: int, epoch: int, seconds: float, image
     did (``stopped_early`` is true then; ``stopped_by`` says why)."""
     planned = train.max_epochs * epoch_steps
     summary = {"steps": step, "epochs": epoch, "seconds": seconds,
-               "train_images_per_s": images / seconds if seconds > 0 else None,
+               "train_images_per_s": float(f"{images / seconds:.3g}") if seconds > 0 else None,
                "stopped_early": stopped_by is not None, "stopped_by": stopped_by,
                "planned_epochs": train.max_epochs, "planned_steps": planned}
     if stopped_by in CAPS:
