@@ -9,11 +9,11 @@ COMPONENTS = {
         f"{_PKG}.datasets.params:KaggleImagesParams",
     ),
     ("generator", "kaggle-gan-generator"): (
-        f"{_PKG}.generators.down_up:DownUpGenerator",
+        f"{_PKG}.generators.down_up:kaggle_gan_generator",
         f"{_PKG}.generators.params:DownUpGeneratorParams",
     ),
     ("discriminator", "kaggle-patch-discriminator"): (
-        f"{_PKG}.discriminators.patch:PatchDiscriminator",
+        f"{_PKG}.discriminators.patch:kaggle_patch_discriminator",
         f"{_PKG}.discriminators.params:PatchDiscriminatorParams",
     ),
 }

@@ -1,5 +1,5 @@
 """Params of the per-patch discriminator (no torch import here)."""
-from typing import Literal
+from typing import Literal, Optional
 
 from pydantic import Field
 
@@ -14,7 +14,9 @@ class PatchDiscriminatorParams(Params):
     raw with ``linear``. Pair with the `lsgan` loss (MSE to 1 for real, 0 for fake).
     """
 
-    channels: int = Field(3, ge=1, le=8, description="channels of what D sees")
+    channels: Optional[int] = Field(
+        None, ge=1, le=8,
+        description="channels of what D sees; null = the dataset's image channels (D sees the image)")
     base_channels: int = Field(64, ge=4, le=512, description="channels of the first conv (doubling)")
     max_channels: int = Field(512, ge=8, le=2048, description="cap on channels in deeper layers")
     depth: int = Field(3, ge=1, le=8, description="stride-2 convs; each patch score sees ~2**(depth+2) px")

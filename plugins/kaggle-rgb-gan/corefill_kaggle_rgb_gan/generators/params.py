@@ -1,4 +1,6 @@
 """Params of the down/up generator (no torch import here)."""
+from typing import Optional
+
 from pydantic import Field
 
 from corefill.params import Params
@@ -12,7 +14,8 @@ class DownUpGeneratorParams(Params):
     in [-1, 1] (tanh).
     """
 
-    channels: int = Field(3, ge=1, le=4, description="image channels (3 = RGB)")
+    channels: Optional[int] = Field(
+        None, ge=1, le=4, description="image channels (3 = RGB); null = the dataset's")
     mask_channel: bool = Field(True, description="feed the binary mask as an extra input channel")
     base_channels: int = Field(64, ge=4, le=512, description="channels of the first conv (doubling)")
     max_channels: int = Field(512, ge=8, le=2048, description="cap on channels in deeper layers")
