@@ -9,7 +9,7 @@ COMPONENTS = {
         f"{_PKG}.datasets.params:CompletionImagesParams",
     ),
     ("generator", "completion-autoencoder"): (
-        f"{_PKG}.generators.autoencoder:CompletionAutoencoder",
+        f"{_PKG}.generators.autoencoder:completion_autoencoder",
         f"{_PKG}.generators.params:CompletionAutoencoderParams",
     ),
 }

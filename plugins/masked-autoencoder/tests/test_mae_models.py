@@ -4,8 +4,14 @@ import math
 import pytest
 import torch
 
+from corefill.plugins import registries
+from corefill.registry import BuildContext, build
 from corefill.testing import check_component
-from corefill_masked_autoencoder.generators.autoencoder import CompletionAutoencoder
+
+
+def autoencoder(data_channels=1, **params):  # built as the engine builds it, on grey data
+    return build(registries().get("generator", "completion-autoencoder"), params,
+                 BuildContext(channels=data_channels, value_range=(0.0, 1.0)))
 
 
 @pytest.mark.parametrize("params", [
@@ -20,7 +26,7 @@ def test_conforms(params):
 
 
 def test_four_pool_stages_and_four_upsample_stages():
-    net = CompletionAutoencoder(base_channels=8)
+    net = autoencoder(base_channels=8)
     assert sum(isinstance(m, torch.nn.MaxPool2d) for m in net.modules()) == 4
     assert sum(isinstance(m, torch.nn.Upsample) for m in net.modules()) == 4
     assert net.encoder(torch.zeros(1, 1, 64, 64)).shape == (1, 64, 4, 4)
@@ -30,7 +36,7 @@ def test_four_pool_stages_and_four_upsample_stages():
 
 def test_he_init_matches_xavier_over_two():
     torch.manual_seed(0)
-    net = CompletionAutoencoder(base_channels=32)
+    net = autoencoder(base_channels=32)
     conv = net.encoder[2][0]  # 64 -> 128 channels, 3x3
     fan_in = conv.in_channels * 9
     assert conv.weight.std().item() == pytest.approx(math.sqrt(2 / fan_in), rel=0.05)
@@ -38,6 +44,15 @@ def test_he_init_matches_xavier_over_two():
 
 
 def test_size_not_divisible_by_the_pooling_is_a_clear_error():
-    net = CompletionAutoencoder(base_channels=4)
+    net = autoencoder(base_channels=4)
     with pytest.raises(ValueError, match="divisible by 16"):
         net(torch.zeros(1, 1, 40, 40), torch.zeros(1, 1, 40, 40))
+
+
+def test_channels_follow_the_dataset_unless_the_recipe_sets_them():
+    rgb = autoencoder(data_channels=3, base_channels=4)
+    assert rgb.encoder[0][0].in_channels == 3 and rgb.decoder[-1][-1].out_channels == 3
+    assert autoencoder(data_channels=3, base_channels=4, channels=1).encoder[0][0].in_channels == 1
+    # No dataset known (a bare build): grey, as the source.
+    bare = build(registries().get("generator", "completion-autoencoder"), {"base_channels": 4})
+    assert bare.encoder[0][0].in_channels == 1

@@ -1,7 +1,13 @@
 """The completion autoencoder of the source: no skip connections, the hole is rebuilt from the
 bottleneck alone."""
+from typing import Literal
+
 import torch
 from torch import nn
+
+from corefill.registry import BuildContext
+
+from .params import CompletionAutoencoderParams
 
 ACTIVATIONS = {"sigmoid": nn.Sigmoid, "tanh": nn.Tanh, "none": nn.Identity}
 
@@ -18,8 +24,9 @@ def decoder_stage(cin, cout, *, last):
 class CompletionAutoencoder(nn.Module):
     """(input [, mask]) -> conv/pool x depth -> upsample/conv x depth -> full image."""
 
-    def __init__(self, *, channels=1, base_channels=32, depth=4, mask_channel=False,
-                 output_activation="sigmoid", init="he"):
+    def __init__(self, *, channels: int, base_channels: int, depth: int, mask_channel: bool,
+                 output_activation: Literal["sigmoid", "tanh", "none"],
+                 init: Literal["he", "default"]):
         super().__init__()
         self.mask_channel, self.depth = mask_channel, depth
         widths = [base_channels * 2**i for i in range(depth)]
@@ -46,3 +53,13 @@ def he_init(module):
     if isinstance(module, nn.Conv2d):
         nn.init.kaiming_normal_(module.weight, nonlinearity="relu")
         nn.init.zeros_(module.bias)
+
+
+# -- registration ----------------------------------------------------------------------
+def completion_autoencoder(params: CompletionAutoencoderParams,
+                           context: BuildContext) -> CompletionAutoencoder:
+    """As many channels as the recipe says, else as the dataset has (grey without one)."""
+    return CompletionAutoencoder(
+        channels=params.channels or context.channels or 1, base_channels=params.base_channels,
+        depth=params.depth, mask_channel=params.mask_channel,
+        output_activation=params.output_activation, init=params.init)

@@ -1,5 +1,5 @@
 """Params of the completion autoencoder (no torch import here)."""
-from typing import Literal
+from typing import Literal, Optional
 
 from pydantic import Field
 
@@ -14,7 +14,8 @@ class CompletionAutoencoderParams(Params):
     activation sets the range: sigmoid -> [0, 1] (the source), tanh -> [-1, 1], none -> unbounded.
     """
 
-    channels: int = Field(1, ge=1, le=4, description="image channels (1 = grey, as the source)")
+    channels: Optional[int] = Field(
+        None, ge=1, le=4, description="image channels (1 = grey, as the source); null = the dataset's")
     base_channels: int = Field(32, ge=4, le=512, description="channels of the first conv (doubling per stage)")
     depth: int = Field(4, ge=1, le=7, description="encoder stages (conv + 2x2 max-pool); the decoder mirrors them")
     mask_channel: bool = Field(False, description="also feed the mask (the source does not)")
