@@ -9,11 +9,11 @@ COMPONENTS = {
         f"{_PKG}.datasets.params:Cifar10Params",
     ),
     ("generator", "cifar-context-encoder"): (
-        f"{_PKG}.generators.context_encoder:CifarContextEncoder",
+        f"{_PKG}.generators.context_encoder:cifar_context_encoder",
         f"{_PKG}.generators.params:CifarContextEncoderParams",
     ),
     ("discriminator", "cifar-centre-critic"): (
-        f"{_PKG}.discriminators.centre_critic:CentreCritic",
+        f"{_PKG}.discriminators.centre_critic:cifar_centre_critic",
         f"{_PKG}.discriminators.params:CentreCriticParams",
     ),
 }

@@ -2,11 +2,9 @@
 import pytest
 import torch
 
+from corefill.plugins import registries
+from corefill.registry import BuildContext, build
 from corefill.testing import check_component
-from corefill_cifar_ce.discriminators.centre_critic import CentreCritic
-from corefill_cifar_ce.discriminators.params import CentreCriticParams
-from corefill_cifar_ce.generators.context_encoder import CifarContextEncoder
-from corefill_cifar_ce.generators.params import CifarContextEncoderParams
 
 
 def centre_mask(n, size, hole):
@@ -16,12 +14,16 @@ def centre_mask(n, size, hole):
     return mask
 
 
-def generator(**params):  # the source's defaults live on the Params only
-    return CifarContextEncoder(**CifarContextEncoderParams(**params).model_dump())
+def network(kind, name, params):  # built as the engine builds it; defaults: the Params'
+    return build(registries().get(kind, name), params, BuildContext(channels=3))
+
+
+def generator(**params):
+    return network("generator", "cifar-context-encoder", params)
 
 
 def critic(**params):
-    return CentreCritic(**CentreCriticParams(**params).model_dump())
+    return network("discriminator", "cifar-centre-critic", params)
 
 
 @pytest.mark.parametrize("params", [{"base_channels": 8},
@@ -50,3 +52,10 @@ def test_generator_predicts_the_centre_only():
 def test_critic_one_logit_per_image():
     assert critic(base_channels=8)(torch.randn(5, 3, 16, 16)).shape == (5, 1)
     assert critic(base_channels=8)(torch.randn(2, 3, 20, 20)).shape == (2, 1)
+
+
+def test_the_source_layout_conv_head_and_uncapped_channels():
+    net = generator(base_channels=8)
+    assert isinstance(net.to_image, torch.nn.Conv2d) and net.to_image.kernel_size == (3, 3)
+    assert net.encoder(torch.zeros(1, 3, 32, 32)).shape == (1, 32, 4, 4)  # 8, 16, 32: no cap
+    assert critic(base_channels=8).features(torch.zeros(1, 3, 16, 16)).shape == (1, 16, 4, 4)

@@ -9,11 +9,11 @@ COMPONENTS = {
         f"{_PKG}.datasets.params:KneeRadiographsParams",
     ),
     ("generator", "context-encoder"): (
-        f"{_PKG}.generators.context_encoder:ContextEncoder",
+        f"{_PKG}.generators.context_encoder:context_encoder",
         f"{_PKG}.generators.params:ContextEncoderParams",
     ),
     ("discriminator", "context-discriminator"): (
-        f"{_PKG}.discriminators.context_discriminator:ContextDiscriminator",
+        f"{_PKG}.discriminators.context_discriminator:context_discriminator",
         f"{_PKG}.discriminators.params:ContextDiscriminatorParams",
     ),
 }

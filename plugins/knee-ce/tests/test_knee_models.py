@@ -2,9 +2,13 @@
 import pytest
 import torch
 
+from corefill.plugins import registries
+from corefill.registry import BuildContext, build
 from corefill.testing import check_component
-from corefill_knee_ce.discriminators.context_discriminator import ContextDiscriminator
-from corefill_knee_ce.generators.context_encoder import ContextEncoder
+
+
+def network(kind, name, **params):  # built as the engine builds it, on grey radiographs
+    return build(registries().get(kind, name), params, BuildContext(channels=1))
 
 
 def centre_mask(n, size):
@@ -32,7 +36,8 @@ def test_knee_dataset_conforms(split):
 
 
 def test_generator_outputs_only_the_hole_box():
-    net = ContextEncoder(image_size=64, base_channels=8, max_channels=32).eval()
+    net = network("generator", "context-encoder", image_size=64, base_channels=8,
+                  max_channels=32).eval()
     assert net.output_region == "hole_box"
     out = net(torch.zeros(2, 1, 64, 64), centre_mask(2, 64))
     assert out.shape == (2, 1, 32, 32) and out.abs().max() <= 1
@@ -43,5 +48,14 @@ def test_generator_outputs_only_the_hole_box():
 
 
 def test_discriminator_gives_one_logit_per_image():
-    disc = ContextDiscriminator(input_size=32, base_channels=8)
+    disc = network("discriminator", "context-discriminator", input_size=32, base_channels=8)
     assert disc(torch.randn(5, 1, 32, 32)).shape == (5, 1)
+
+
+def test_the_paper_layout_up_conv_head_and_capped_channels():
+    net = network("generator", "context-encoder", image_size=64, base_channels=8, max_channels=16)
+    assert isinstance(net.to_image, torch.nn.ConvTranspose2d)  # the last doubling
+    assert net.encoder(torch.zeros(1, 2, 64, 64)).shape == (1, 16, 4, 4)  # 8, 16, 16, 16
+    disc = network("discriminator", "context-discriminator", input_size=64, base_channels=8,
+                   max_channels=16)
+    assert disc.features(torch.zeros(1, 1, 64, 64)).shape == (1, 16, 4, 4)

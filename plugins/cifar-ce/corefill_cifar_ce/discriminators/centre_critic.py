@@ -1,5 +1,12 @@
-"""The source's centre critic is corefill.nn's context discriminator; its Params have no
-``max_channels``, so channels double without a cap."""
-from corefill.nn.context_encoder import ContextDiscriminator as CentreCritic
+"""The source's centre critic is corefill.nn's context discriminator."""
+from corefill.nn.context_encoder import ContextDiscriminator
+from corefill.registry import BuildContext
 
-__all__ = ["CentreCritic"]
+from .params import CentreCriticParams
+
+
+# -- registration ----------------------------------------------------------------------
+def cifar_centre_critic(params: CentreCriticParams, context: BuildContext) -> ContextDiscriminator:
+    """The Params have no ``max_channels``, so channels double without a cap."""
+    return ContextDiscriminator(input_size=params.input_size, channels=params.channels,
+                                base_channels=params.base_channels, max_channels=None)

@@ -1,10 +1,16 @@
 """The 32² context encoder: corefill.nn's context encoder configured as the source builds it."""
 from corefill.nn.context_encoder import ContextEncoder
+from corefill.registry import BuildContext
+
+from .params import CifarContextEncoderParams
 
 
-class CifarContextEncoder(ContextEncoder):
-    """A 3x3 conv ends the decoder (the source's layout); the Params have no ``max_channels``,
-    so channels double without a cap."""
-
-    def __init__(self, **params):
-        super().__init__(head="conv", **params)
+# -- registration ----------------------------------------------------------------------
+def cifar_context_encoder(params: CifarContextEncoderParams,
+                          context: BuildContext) -> ContextEncoder:
+    """A 3x3 conv ends the decoder (the source's layout); the Params have no
+    ``max_channels``, so channels double without a cap."""
+    return ContextEncoder(
+        image_size=params.image_size, hole_size=params.hole_size, channels=params.channels,
+        base_channels=params.base_channels, max_channels=None,
+        mask_channel=params.mask_channel, dropout=params.dropout, head="conv")

@@ -1,4 +1,14 @@
-"""The knee centre discriminator is corefill.nn's; the knee Params give every argument."""
+"""The knee centre discriminator is corefill.nn's, channels capped by ``max_channels``."""
 from corefill.nn.context_encoder import ContextDiscriminator
+from corefill.registry import BuildContext
 
-__all__ = ["ContextDiscriminator"]
+from .params import ContextDiscriminatorParams
+
+
+# -- registration ----------------------------------------------------------------------
+def context_discriminator(params: ContextDiscriminatorParams,
+                          context: BuildContext) -> ContextDiscriminator:
+    """Every argument from the Params."""
+    return ContextDiscriminator(input_size=params.input_size, channels=params.channels,
+                                base_channels=params.base_channels,
+                                max_channels=params.max_channels)

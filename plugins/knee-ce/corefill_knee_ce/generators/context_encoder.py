@@ -1,5 +1,16 @@
-"""The knee context encoder is corefill.nn's, as the paper configures it (up-conv head,
-channels capped by ``max_channels``); the knee Params give every argument."""
+"""The knee context encoder is corefill.nn's, as the paper configures it: the up-conv head,
+channels capped by ``max_channels``."""
 from corefill.nn.context_encoder import ContextEncoder
+from corefill.registry import BuildContext
 
-__all__ = ["ContextEncoder"]
+from .params import ContextEncoderParams
+
+
+# -- registration ----------------------------------------------------------------------
+def context_encoder(params: ContextEncoderParams, context: BuildContext) -> ContextEncoder:
+    """Every argument from the Params (the paper's layout: the last doubling is the up-conv
+    to the image)."""
+    return ContextEncoder(
+        image_size=params.image_size, hole_size=params.hole_size, channels=params.channels,
+        base_channels=params.base_channels, max_channels=params.max_channels,
+        mask_channel=params.mask_channel, dropout=params.dropout, head="upconv")
