@@ -9,15 +9,15 @@ COMPONENTS = {
         f"{_PKG}.datasets.params:OasisSlicesParams",
     ),
     ("generator", "unet"): (
-        f"{_PKG}.generators.unet:build_unet",
+        f"{_PKG}.generators.unet:unet",
         f"{_PKG}.generators.params:UNetParams",
     ),
     ("generator", "label-mean"): (
-        f"{_PKG}.generators.label_mean:LabelMeanBaseline",
+        f"{_PKG}.generators.label_mean:label_mean",
         f"{_PKG}.generators.params:LabelMeanParams",
     ),
     ("discriminator", "patchgan"): (
-        f"{_PKG}.discriminators.patchgan:PatchDiscriminator",
+        f"{_PKG}.discriminators.patchgan:patchgan",
         f"{_PKG}.discriminators.params:PatchGANParams",
     ),
 }

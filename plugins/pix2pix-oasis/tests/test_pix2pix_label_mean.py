@@ -2,8 +2,14 @@
 import pytest
 import torch
 
+from corefill.plugins import registries
+from corefill.registry import BuildContext, build
 from corefill.testing import check_generator
-from corefill_pix2pix.generators.label_mean import LabelMeanBaseline
+
+
+def baseline(channels=1, **params):  # built as the engine builds it
+    return build(registries().get("generator", "label-mean"), params,
+                 BuildContext(channels=channels, input_channels=4))
 
 
 def _batches(encoding: str):
@@ -22,7 +28,7 @@ def _batches(encoding: str):
 @pytest.mark.parametrize("encoding", ["onehot", "scaled"])
 def test_fit_learns_per_label_means_and_paints_them(encoding):
     batches = list(_batches(encoding))
-    model = LabelMeanBaseline().fit(batches)
+    model = baseline().fit(batches)
     image = torch.cat([b["image"] for b in batches])
     source = torch.cat([b["input"] for b in batches])
     labels = source.argmax(1) if encoding == "onehot" else ((source[:, 0] + 1) * 1.5).round().long()
@@ -36,11 +42,17 @@ def test_fit_learns_per_label_means_and_paints_them(encoding):
 
 def test_unfitted_baseline_refuses_to_generate():
     with pytest.raises(RuntimeError, match="fit"):
-        LabelMeanBaseline()(torch.zeros(1, 4, 8, 8), None)
+        baseline()(torch.zeros(1, 4, 8, 8), None)
 
 
 def test_label_mean_conforms_once_fitted():
     def factory():
-        return LabelMeanBaseline().fit(list(_batches("onehot")))
+        return baseline().fit(list(_batches("onehot")))
 
     check_generator(factory, input_channels=4, target_channels=1, size=32)
+
+
+def test_painted_channels_follow_the_dataset():
+    assert baseline().means.shape == (4, 1)
+    assert baseline(channels=3, num_classes=5).means.shape == (5, 3)
+    assert baseline(channels=3, out_channels=1).means.shape == (4, 1)

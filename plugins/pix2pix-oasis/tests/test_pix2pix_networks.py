@@ -4,8 +4,19 @@ import pytest
 import torch
 from torch import nn
 
+from corefill.plugins import registries
+from corefill.registry import BuildContext, build
 from corefill.testing import check_component
-from corefill_pix2pix.generators.unet import build_unet
+
+ONE_HOT = BuildContext(channels=1, input_channels=4)  # one-hot labels -> grey MRI
+
+
+def network(kind, name, context=ONE_HOT, **params):  # built as the engine builds it
+    return build(registries().get(kind, name), params, context)
+
+
+def build_unet(**params):
+    return network("generator", "unet", **params)
 
 
 @pytest.mark.parametrize("architecture, side, levels, dropouts", [
@@ -13,7 +24,7 @@ from corefill_pix2pix.generators.unet import build_unet
     ("unet_256", 256, 8, 3),
 ])
 def test_unet_depth_shape_and_bottleneck(architecture, side, levels, dropouts):
-    unet = build_unet(architecture=architecture, in_channels=4, base_channels=4).eval()
+    unet = build_unet(architecture=architecture, base_channels=4).eval()
     seen = []
     unet.downs[-1].register_forward_hook(lambda m, i, o: seen.append(o.shape))
     with torch.no_grad():
@@ -53,3 +64,20 @@ def test_unet_conforms():
 def test_patchgan_conforms():
     check_component("discriminator", "patchgan", {"in_channels": 5, "base_channels": 8},
                     channels=5, size=64)
+
+
+def test_channels_follow_the_dataset_unless_the_recipe_sets_them():
+    scaled = BuildContext(channels=1, input_channels=1)  # one channel of scaled labels
+    unet = network("generator", "unet", scaled, architecture="unet_128", base_channels=4)
+    assert unet.in_channels == 1 and unet.head[1].out_channels == 1
+    rgb = network("generator", "unet", BuildContext(channels=3, input_channels=4),
+                  architecture="unet_128", base_channels=4)
+    assert rgb.in_channels == 4 and rgb.head[1].out_channels == 3
+    # The conditional D sees cat(input, image).
+    assert network("discriminator", "patchgan", scaled, base_channels=8).in_channels == 2
+    assert network("discriminator", "patchgan", base_channels=8).in_channels == 5
+    assert network("discriminator", "patchgan", scaled, in_channels=3,
+                   base_channels=8).in_channels == 3
+    # No dataset known (a bare build): the paper's one-hot labels -> grey MRI.
+    assert network("generator", "unet", BuildContext(), base_channels=4).in_channels == 4
+    assert network("discriminator", "patchgan", BuildContext(), base_channels=8).in_channels == 5

@@ -4,6 +4,10 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from corefill.registry import BuildContext
+
+from .params import LabelMeanParams
+
 
 def decode_labels(input: torch.Tensor, num_classes: int) -> torch.Tensor:
     """(N, C_in, H, W) conditioning input -> (N, H, W) class ids.
@@ -24,7 +28,7 @@ def decode_labels(input: torch.Tensor, num_classes: int) -> torch.Tensor:
 class LabelMeanBaseline(nn.Module):
     """No trainable parameters; ``fit(loader)`` sets the per-label means."""
 
-    def __init__(self, *, num_classes: int = 4, out_channels: int = 1):
+    def __init__(self, *, num_classes: int, out_channels: int):
         super().__init__()
         self.num_classes = num_classes
         self.register_buffer("means", torch.zeros(num_classes, out_channels))
@@ -53,3 +57,10 @@ class LabelMeanBaseline(nn.Module):
             raise RuntimeError("label-mean: call fit(train_loader) before generating")
         labels = decode_labels(input, self.num_classes)
         return self.means[labels].permute(0, 3, 1, 2).to(input.dtype)
+
+
+# -- registration ----------------------------------------------------------------------
+def label_mean(params: LabelMeanParams, context: BuildContext) -> LabelMeanBaseline:
+    """As many channels as the recipe says, else as the dataset's images (grey without one)."""
+    return LabelMeanBaseline(num_classes=params.num_classes,
+                             out_channels=params.out_channels or context.channels or 1)

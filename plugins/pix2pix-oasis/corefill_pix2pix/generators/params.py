@@ -1,5 +1,5 @@
 """Parameters of the pix2pix generators (no torch import)."""
-from typing import Literal
+from typing import Literal, Optional
 
 from pydantic import Field
 
@@ -17,8 +17,11 @@ class UNetParams(Params):
     architecture: Literal["unet_128", "unet_256"] = Field(
         "unet_256", description="unet_256: 8 down/up levels (256² -> 1²); unet_128: 7 levels"
     )
-    in_channels: int = Field(4, ge=1, le=64, description="channels of the conditioning input")
-    out_channels: int = Field(1, ge=1, le=16, description="channels of the generated image")
+    in_channels: Optional[int] = Field(
+        None, ge=1, le=64,
+        description="channels of the conditioning input; null = the dataset's input channels")
+    out_channels: Optional[int] = Field(
+        None, ge=1, le=16, description="channels of the generated image; null = the dataset's")
     base_channels: int = Field(
         64, ge=4, le=256, description="filters of the first level (ngf); doubles up to 8x"
     )
@@ -35,4 +38,5 @@ class LabelMeanParams(Params):
     """
 
     num_classes: int = Field(4, ge=2, le=64, description="number of labels in the map")
-    out_channels: int = Field(1, ge=1, le=16, description="channels of the painted image")
+    out_channels: Optional[int] = Field(
+        None, ge=1, le=16, description="channels of the painted image; null = the dataset's")

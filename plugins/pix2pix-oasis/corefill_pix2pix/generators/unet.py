@@ -5,6 +5,9 @@ import torch
 from torch import nn
 
 from corefill.nn import doubling_widths, down_block, init_weights, up_block
+from corefill.registry import BuildContext
+
+from .params import UNetParams
 
 DEPTHS = {"unet_128": 7, "unet_256": 8}
 
@@ -16,15 +19,8 @@ class UNetGenerator(nn.Module):
     The bottleneck conv has no norm (1×1 maps, batch 1); the output layer is tanh.
     """
 
-    def __init__(
-        self,
-        *,
-        in_channels: int = 4,
-        out_channels: int = 1,
-        num_downs: int = 8,
-        base_channels: int = 64,
-        dropout: float = 0.5,
-    ):
+    def __init__(self, *, in_channels: int, out_channels: int, num_downs: int,
+                 base_channels: int, dropout: float):
         super().__init__()
         if num_downs < 5:
             raise ValueError(f"num_downs must be at least 5, got {num_downs}")
@@ -84,6 +80,12 @@ class UNetGenerator(nn.Module):
             )
 
 
-def build_unet(*, architecture: str = "unet_256", **kwargs) -> UNetGenerator:
-    """Registered target: maps the architecture name to its depth."""
-    return UNetGenerator(num_downs=DEPTHS[architecture], **kwargs)
+# -- registration ----------------------------------------------------------------------
+def unet(params: UNetParams, context: BuildContext) -> UNetGenerator:
+    """The architecture name gives the depth; channels as the recipe says, else the
+    dataset's (its input encoding in, its images out; one-hot labels -> grey MRI without one)."""
+    return UNetGenerator(
+        in_channels=params.in_channels or context.input_channels or 4,
+        out_channels=params.out_channels or context.channels or 1,
+        num_downs=DEPTHS[params.architecture], base_channels=params.base_channels,
+        dropout=params.dropout)
