@@ -130,7 +130,8 @@ def _resolve_params(registries: Registries, kind: str, ref: Any, field: str, sou
     except RegistryError as exc:
         raise RecipeError(f"{source}: {field}.name: {exc}") from None
     try:
-        params = spec.params_class().model_validate(ref.params)
+        params = spec.params_class().model_validate(ref.params,
+                                                    context={"registries": registries})
     except ValidationError as exc:
         _raise_validation(source, f"{field}.params", exc)
     return params.model_dump(mode="json")

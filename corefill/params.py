@@ -1,4 +1,5 @@
 """Base class for component parameters (pydantic v2, unknown keys rejected)."""
+import inspect
 from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict
@@ -19,6 +20,22 @@ class Params(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, protected_namespaces=())
 
     requires: ClassVar[dict[str, str]] = {}
+
+    @classmethod
+    def help(cls) -> str:
+        """The component's help text: its own docstring; when that is one line, followed by
+        the body of the nearest base class's docstring, so an explanation several
+        components share (Telea and Navier-Stokes, the PSNR variants) is written once."""
+        own = inspect.cleandoc(cls.__dict__.get("__doc__") or "")
+        if "\n" in own:
+            return own
+        for base in cls.__mro__[1:]:
+            if base is Params or not issubclass(base, Params):
+                break
+            body = inspect.cleandoc(base.__dict__.get("__doc__") or "").partition("\n")[2].strip()
+            if body:
+                return f"{own}\n\n{body}" if own else inspect.cleandoc(base.__doc__)
+        return own
 
 
 class NoParams(Params):

@@ -40,9 +40,10 @@ def _describe(spec, verbose: bool) -> list[str]:
         params_cls = spec.params_class()
     except Exception as exc:  # a broken params module must not hide the others
         return lines + [f"    (params unavailable: {type(exc).__name__}: {exc})"]
-    summary = (params_cls.__doc__ or "").strip().splitlines()
-    if summary:
-        lines.append(f"    {summary[0]}")
+    help_text = params_cls.help() if hasattr(params_cls, "help") else (params_cls.__doc__ or "")
+    summary = help_text.strip().splitlines()
+    if summary:  # the whole text with -v, else its first line
+        lines += [f"    {line}".rstrip() for line in (summary if verbose else summary[:1])]
     for name, field in params_cls.model_fields.items():
         annotation = getattr(field.annotation, "__name__", None) or str(field.annotation)
         text = f"    {name}: {annotation} = {_default_text(field)}"

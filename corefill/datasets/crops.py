@@ -14,26 +14,28 @@ cropped at the same place; the name becomes ``"<source name>#<j>"``.
 """
 from __future__ import annotations
 
-from typing import Any, Mapping, Optional, Sequence, Union
+from typing import Any, Mapping, Optional, Sequence
 
 import numpy as np
 import torch
 from torch.utils.data import Dataset
 
 from corefill.errors import DataError
+from corefill.registry import BuildContext
 
 from .base import split_key, to_chw_tensor
 from .io import SPLITS, to_value_range
+from .params import RandomCropsParams
 from .transforms import crop_shape
 
 
-def build_inner(ref: Any, split: str) -> Dataset:
-    """Build the wrapped dataset named by ``ref`` ({name, params} or a ComponentRef)."""
-    from corefill.plugins import registries
+def build_inner(ref: Any, context: BuildContext, split: str) -> Dataset:
+    """Build the wrapped dataset named by ``ref`` ({name, params} or a ComponentRef) from
+    the registries of ``context``."""
     from corefill.registry import build
 
     name, params = (ref["name"], ref.get("params", {})) if isinstance(ref, Mapping) else (ref.name, ref.params)
-    return build(registries().get("dataset", name), params, split=split)
+    return build(context.lookup().get("dataset", name), params, context.replace(split=split))
 
 
 def row_band(height: int, split: str, val_fraction: float, test_fraction: float) -> tuple[int, int]:
@@ -48,24 +50,15 @@ class RandomCrops(Dataset):
 
     accepts_epoch_key = True  # dataset[(epoch, index)] works (see base.split_key)
 
-    def __init__(
-        self,
-        *,
-        split: str,
-        dataset: Any,
-        crop_size: Union[int, Sequence[int]] = 256,
-        crops_per_image: int = 16,
-        seed: int = 0,
-        split_by: str = "inner",
-        val_fraction: float = 0.1,
-        test_fraction: float = 0.1,
-        inner: Optional[Sequence[Dataset]] = None,
-    ) -> None:
-        self.split, self.seed, self.epoch = split, int(seed), 0
-        self.crop_h, self.crop_w = crop_shape(crop_size)
-        self.crops_per_image = int(crops_per_image)
-        self.split_by, self.fractions = split_by, (val_fraction, test_fraction)
-        self.inner = list(inner) if inner is not None else self._build(dataset)
+    def __init__(self, params: RandomCropsParams, context: BuildContext, *,
+                 inner: Optional[Sequence[Dataset]] = None) -> None:
+        """``inner``: the wrapped datasets already built (default: built from ``params``)."""
+        self.split, self.seed, self.epoch = context.split, int(params.seed), 0
+        self.crop_h, self.crop_w = crop_shape(params.crop_size)
+        self.crops_per_image = int(params.crops_per_image)
+        self.split_by = params.split_by
+        self.fractions = (params.val_fraction, params.test_fraction)
+        self.inner = list(inner) if inner is not None else self._build(params.dataset, context)
         self.sources = [(d, i) for d in self.inner for i in range(len(d))]
         first = self.inner[0]
         self.value_range = tuple(first.value_range)
@@ -73,13 +66,13 @@ class RandomCrops(Dataset):
         if hasattr(first, "input_channels"):
             self.input_channels = first.input_channels
 
-    def _build(self, ref: Any) -> list[Dataset]:
+    def _build(self, ref: Any, context: BuildContext) -> list[Dataset]:
         if self.split_by == "inner":
-            return [build_inner(ref, self.split)]
+            return [build_inner(ref, context, self.split)]
         built = []
         for split in SPLITS:  # region mode: every image the wrapped dataset has, in any split
             try:
-                built.append(build_inner(ref, split))
+                built.append(build_inner(ref, context, split))
             except DataError:
                 continue
         if not built:

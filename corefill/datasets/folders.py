@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from corefill.errors import DataError
 
@@ -51,3 +51,11 @@ def default_crop(size, crop):
     if crop is None and isinstance(size, int):
         return size
     return crop
+
+
+def file_options(params: Any) -> dict[str, Any]:
+    """The :class:`~corefill.datasets.base.FileDataset` options a folder dataset's Params
+    carry (value range, channels, crop, cache), so each dataset passes them in one line."""
+    return {"value_range": params.value_range, "channels": params.channels,
+            "crop": default_crop(params.size, params.crop), "crop_mode": params.crop_mode,
+            "cache": params.cache, "cache_mb": params.cache_mb}

@@ -10,12 +10,13 @@ end up in two splits; or whole volumes are split by file name.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Optional, Sequence, Union
+from typing import Any, Optional
 
 import numpy as np
 from torch.utils.data import Dataset
 
 from corefill.errors import DataError
+from corefill.registry import BuildContext
 
 from .base import report_skipped, split_key, to_chw_tensor
 from .folders import stem_name
@@ -29,6 +30,7 @@ from .io import (
     split_of,
     to_value_range,
 )
+from .params import NiftiSlicesParams
 from .slicing import block_split, foreground_slices, interleaved_split
 
 
@@ -59,56 +61,36 @@ class NiftiSlices(Dataset):
 
     accepts_epoch_key = True  # dataset[(epoch, index)] works; slices do not depend on the epoch
 
-    def __init__(
-        self,
-        *,
-        split: str,
-        path: Union[str, Path],
-        label_path: Optional[Union[str, Path]] = None,
-        label_encoding: str = "scaled",
-        num_classes: Optional[int] = None,
-        axis: int = 2,
-        slice_range: Optional[Sequence[int]] = None,
-        skip_empty: bool = True,
-        min_foreground: float = 0.05,
-        clip_percentile: float = 99.5,
-        size: Optional[Sequence[int]] = None,
-        channels: int = 1,
-        split_by: str = "slice",
-        split_mode: str = "blocks",
-        block_size: int = 8,
-        split_gap: int = 2,
-        value_range: Sequence[float] = (-1.0, 1.0),
-        val_fraction: float = 0.1,
-        test_fraction: float = 0.1,
-        cache: bool = True,
-        cache_mb: float = 2048.0,
-    ) -> None:
+    def __init__(self, params: NiftiSlicesParams, context: BuildContext) -> None:
+        split, path = context.split, Path(params.path)
         self.where, self.split = str(path), split
-        self.value_range = (float(value_range[0]), float(value_range[1]))
-        self.channels, self.axis, self.size = int(channels), int(axis), size
-        self.label_encoding, self.clip_percentile = label_encoding, clip_percentile
-        volumes, self.base = _volume_files(Path(path), split)
+        self.value_range = (float(params.value_range[0]), float(params.value_range[1]))
+        self.channels, self.axis, self.size = int(params.channels), int(params.axis), params.size
+        self.label_encoding, self.clip_percentile = params.label_encoding, params.clip_percentile
+        volumes, self.base = _volume_files(path, split)
         if not volumes:
             raise DataError(f"{path}: no NIfTI volumes found (split {split!r})")
-        labels = _label_files(volumes, self.base, Path(label_path) if label_path else None)
-        if split_by == "volume":
-            chosen = set(split_by_name(volumes, split, val_fraction, test_fraction, root=self.base))
+        label_path = Path(params.label_path) if params.label_path else None
+        labels = _label_files(volumes, self.base, label_path)
+        if params.split_by == "volume":
+            chosen = set(split_by_name(volumes, split, params.val_fraction, params.test_fraction,
+                                       root=self.base))
             labels = [lab for v, lab in zip(volumes, labels) if v in chosen]
             volumes = [v for v in volumes if v in chosen]
             if not volumes:
                 raise DataError(f"{path}: split {split!r} has no volumes")
         self._select = dict(
-            split_by=split_by, split_mode=split_mode, block_size=block_size, split_gap=split_gap,
-            val_fraction=val_fraction, test_fraction=test_fraction, slice_range=slice_range,
-            min_foreground=min_foreground if skip_empty else 0.0,
+            split_by=params.split_by, split_mode=params.split_mode, block_size=params.block_size,
+            split_gap=params.split_gap, val_fraction=params.val_fraction,
+            test_fraction=params.test_fraction, slice_range=params.slice_range,
+            min_foreground=params.min_foreground if params.skip_empty else 0.0,
         )
-        budget = int(cache_mb * 2**20) if cache else 0
+        budget = int(params.cache_mb * 2**20) if params.cache else 0
         self.sources, self.records = self._load(volumes, labels, budget)
         if not self.records:
-            raise DataError(f"{path}: split {split!r} has no slices (axis {axis})")
-        self.num_classes = num_classes or self._max_label() + 1
-        self.input_channels = self.num_classes if label_encoding == "onehot" else 1
+            raise DataError(f"{path}: split {split!r} has no slices (axis {self.axis})")
+        self.num_classes = params.num_classes or self._max_label() + 1
+        self.input_channels = self.num_classes if self.label_encoding == "onehot" else 1
 
     # -- loading ----------------------------------------------------------------------------
     def _load(self, volumes, labels, budget):

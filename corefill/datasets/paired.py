@@ -2,15 +2,18 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional, Sequence, Union
+from typing import Sequence
 
 import numpy as np
+
+from corefill.registry import BuildContext
 
 from corefill.errors import DataError
 
 from .base import FileDataset
-from .folders import default_crop, split_files, stem_name
+from .folders import file_options, split_files, stem_name
 from .io import list_images, probe_image, read_image
+from .params import PairedFolderParams
 from .transforms import resize
 
 
@@ -40,43 +43,17 @@ class PairedFolder(FileDataset):
     Both images of a pair are resized to the target's size and cropped at the same place.
     """
 
-    def __init__(
-        self,
-        *,
-        split: str,
-        input_root: Union[str, Path],
-        target_root: Union[str, Path],
-        channels: int = 3,
-        input_channels: int = 3,
-        size: Optional[Union[int, Sequence[int]]] = None,
-        crop: Optional[Union[int, Sequence[int]]] = None,
-        crop_mode: str = "random",
-        value_range: Sequence[float] = (-1.0, 1.0),
-        scale: str = "dtype",
-        val_fraction: float = 0.1,
-        test_fraction: float = 0.1,
-        cache: bool = True,
-        cache_mb: float = 2048.0,
-    ) -> None:
-        targets, self.base = split_files(
-            Path(target_root), split, list_images, val_fraction, test_fraction, "images"
-        )
-        inputs, input_base = split_files(
-            Path(input_root), split, list_images, val_fraction, test_fraction, "images"
-        )
+    def __init__(self, params: PairedFolderParams, context: BuildContext) -> None:
+        split, fractions = context.split, (params.val_fraction, params.test_fraction)
+        targets, self.base = split_files(Path(params.target_root), split, list_images,
+                                         *fractions, "images")
+        inputs, input_base = split_files(Path(params.input_root), split, list_images,
+                                         *fractions, "images")
         pairs = match_pairs(inputs, input_base, targets, self.base)
-        self.size, self.scale, self.input_channels = size, scale, int(input_channels)
-        super().__init__(
-            records=pairs,
-            where=f"{target_root} + {input_root}",
-            split=split,
-            value_range=value_range,
-            channels=channels,
-            crop=default_crop(size, crop),
-            crop_mode=crop_mode,
-            cache=cache,
-            cache_mb=cache_mb,
-        )
+        self.size, self.scale = params.size, params.scale
+        self.input_channels = int(params.input_channels)
+        super().__init__(records=pairs, where=f"{params.target_root} + {params.input_root}",
+                         split=split, **file_options(params))
 
     def decode(self, record: tuple[Path, Path]) -> dict[str, np.ndarray]:
         input_path, target_path = record

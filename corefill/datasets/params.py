@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Literal, Optional, Union
 
-from pydantic import DirectoryPath, Field, FilePath, field_validator, model_validator
+from pydantic import (DirectoryPath, Field, FilePath, ValidationInfo, field_validator,
+                      model_validator)
 
 from corefill.params import Params
 from corefill.recipe import ComponentRef
@@ -196,19 +197,21 @@ class RandomCropsParams(Params):
 
     @field_validator("dataset")
     @classmethod
-    def _resolve_inner(cls, ref: ComponentRef) -> ComponentRef:
-        """Validate the wrapped dataset's params now (missing paths fail at validation)."""
+    def _resolve_inner(cls, ref: ComponentRef, info: ValidationInfo) -> ComponentRef:
+        """Validate the wrapped dataset's params now (missing paths fail at validation), in
+        the registries the recipe is validated with (validation context ``registries``)."""
         from pydantic import ValidationError
 
         from corefill.errors import RegistryError
-        from corefill.plugins import registries
+        from corefill.plugins import resolve_registries
 
+        given = (info.context or {}).get("registries")
         try:
-            spec = registries().get("dataset", ref.name)
+            spec = resolve_registries(given).get("dataset", ref.name)
         except RegistryError as exc:
             raise ValueError(f"name: {exc}") from None
         try:
-            params = spec.params_class().model_validate(ref.params)
+            params = spec.params_class().model_validate(ref.params, context=info.context)
         except ValidationError as exc:
             first = exc.errors()[0]
             where = ".".join(str(p) for p in first["loc"])

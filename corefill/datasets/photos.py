@@ -21,13 +21,14 @@ from pathlib import Path
 from typing import Any, Sequence, Union
 
 import numpy as np
-import torch
 from torch.utils.data import Dataset
 
 from corefill.errors import DataError
+from corefill.registry import BuildContext
 
 from .base import split_key, to_chw_tensor
 from .io import read_image, to_value_range
+from .params import SamplePhotosParams
 from .transforms import resize
 
 # name -> (package, file inside the package). Photographs only: no charts, text or drawings.
@@ -125,24 +126,23 @@ class SamplePhotos(Dataset):
 
     accepts_epoch_key = True
 
-    def __init__(self, *, split: str, photos: Union[str, Sequence[str]] = "all", channels: int = 3,
-                 size: int | None = 320, crop_size: int = 64, crops_per_image: int = 32,
-                 split_by: str = "region", val_fraction: float = 0.2, test_fraction: float = 0.2,
-                 seed: int = 0, value_range: Sequence[float] = (-1.0, 1.0)) -> None:
+    def __init__(self, params: SamplePhotosParams, context: BuildContext) -> None:
+        split = context.split
         if split not in ("train", "val", "test"):
             raise DataError(f"sample-photos: unknown split {split!r}")
-        self.split, self.seed = split, int(seed)
-        self.channels, self.crop_size = int(channels), int(crop_size)
-        self.crops_per_image = int(crops_per_image)
-        self.value_range = (float(value_range[0]), float(value_range[1]))
+        self.split, self.seed = split, int(params.seed)
+        self.channels, self.crop_size = int(params.channels), int(params.crop_size)
+        self.crops_per_image = int(params.crops_per_image)
+        self.value_range = (float(params.value_range[0]), float(params.value_range[1]))
+        photos, fractions = params.photos, (params.val_fraction, params.test_fraction)
         names = resolve_names(photos if isinstance(photos, str) else tuple(photos))
-        if split_by == "photo":
-            names = split_photos(names, split, val_fraction, test_fraction, self.seed)
+        if params.split_by == "photo":
+            names = split_photos(names, split, *fractions, self.seed)
             if not names:
                 raise DataError(f"sample-photos: split {split!r} got no photo (split_by photo, "
-                                f"val_fraction={val_fraction}, test_fraction={test_fraction})")
-        images = load_photos(tuple(names), self.channels, size)
-        self.photos = [(name, image, self._region(name, image, split_by, val_fraction, test_fraction))
+                                f"val_fraction={fractions[0]}, test_fraction={fractions[1]})")
+        images = load_photos(tuple(names), self.channels, params.size)
+        self.photos = [(name, image, self._region(name, image, params.split_by, *fractions))
                        for name, image in zip(names, images)]
 
     def _region(self, name: str, image: np.ndarray, split_by: str, val_fraction: float,

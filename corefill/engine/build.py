@@ -1,5 +1,11 @@
 """Build what a recipe names: datasets, masker, networks, losses, metrics, optimisers,
-and all of it at once for training (:func:`components`)."""
+and all of it at once for training (:func:`components`).
+
+Every component is built in a :class:`~corefill.registry.BuildContext`: the registries,
+the split, and, once the dataset exists, its value range and channels, so a recipe never
+repeats what the data already says (a baseline's ``value_range``, a wrapped dataset's
+registries).
+"""
 from __future__ import annotations
 
 from typing import Any, Callable
@@ -8,35 +14,42 @@ import torch
 
 from ..errors import DataError, RecipeError
 from ..recipe import Recipe
-from ..registry import build
+from ..registry import BuildContext, build
 from . import distributed
 from .data import MaskedDataset, eval_loader, train_loader
-from .state import Components
 from .optim import optimizer, scheduler
+from .state import Components
 from .steps import LossSet, StepParts, Update, make_step
 from .stopping import BestTracker, EarlyStopper
 
 _AUTOCAST = {"bf16": torch.bfloat16, "fp16": torch.float16}
 
 
-def dataset(recipe: Recipe, registries, split: str):
+def context(registries=None, device: Any = "cpu") -> BuildContext:
+    """The context a run starts from: ``registries`` (None = the installed plugins')."""
+    from ..plugins import resolve_registries
+
+    return BuildContext(registries=resolve_registries(registries), device=str(device))
+
+
+def dataset(recipe: Recipe, context: BuildContext, split: str):
     ref = recipe.data.dataset
     params = {**ref.params, **recipe.data.splits.get(split, {})}
-    built = build(registries.get("dataset", ref.name), params, split=split)
+    built = build(context.lookup().get("dataset", ref.name), params, context.replace(split=split))
     if len(built) == 0:
         raise DataError(f"dataset {ref.name!r}: split {split!r} is empty")
     return built
 
 
-def masker(recipe: Recipe, registries):
+def masker(recipe: Recipe, context: BuildContext):
     """The masker, or None for ``none`` (item masks, else the whole image is the hole)."""
     if recipe.masker.name == "none":
         return None
-    return build(registries.get("masker", recipe.masker.name), recipe.masker.params)
+    return build(context.lookup().get("masker", recipe.masker.name), recipe.masker.params, context)
 
 
-def network(kind: str, ref, registries) -> Any:
-    return build(registries.get(kind, ref.name), ref.params)
+def network(kind: str, ref, context: BuildContext) -> Any:
+    return build(context.lookup().get(kind, ref.name), ref.params, context)
 
 
 def _unique(names: list[str]) -> list[str]:
@@ -48,12 +61,12 @@ def _unique(names: list[str]) -> list[str]:
     return out
 
 
-def losses(recipe: Recipe, registries) -> LossSet:
+def losses(recipe: Recipe, context: BuildContext) -> LossSet:
     """The recipe's losses by role; an adversarial loss needs a discriminator and back."""
     found = LossSet()
     names = _unique([ref.name for ref in recipe.losses])
     for index, (name, ref) in enumerate(zip(names, recipe.losses)):
-        loss = build(registries.get("loss", ref.name), ref.params)
+        loss = build(context.lookup().get("loss", ref.name), ref.params, context)
         adversarial = bool(getattr(loss, "adversarial", False))
         if adversarial and recipe.discriminator is None:
             raise RecipeError(f"recipe {recipe.name!r}: losses.{index}: adversarial loss "
@@ -68,18 +81,18 @@ def losses(recipe: Recipe, registries) -> LossSet:
     return found
 
 
-def metrics_factory(recipe: Recipe, registries) -> Callable[[], list]:
-    specs = [(registries.get("metric", ref.name), ref.params) for ref in recipe.metrics]
-    return lambda: [build(spec, params) for spec, params in specs]
+def metrics_factory(recipe: Recipe, context: BuildContext) -> Callable[[], list]:
+    specs = [(context.lookup().get("metric", ref.name), ref.params) for ref in recipe.metrics]
+    return lambda: [build(spec, params, context) for spec, params in specs]
 
 
 def metric_directions(factory: Callable[[], list]) -> dict[str, bool]:
     return {m.name: bool(m.higher_is_better) for m in factory()}
 
 
-def baselines(recipe: Recipe, registries) -> list[tuple[str, str, Any]]:
+def baselines(recipe: Recipe, context: BuildContext) -> list[tuple[str, str, Any]]:
     names = _unique([ref.name for ref in recipe.baselines])
-    return [(name, ref.name, network("generator", ref, registries))
+    return [(name, ref.name, network("generator", ref, context))
             for name, ref in zip(names, recipe.baselines)]
 
 
@@ -97,24 +110,25 @@ def check_key(recipe: Recipe, field: str, key: str, keys: dict[str, bool]) -> No
                           f"available: {', '.join(sorted(keys))}")
 
 
-def components(recipe: Recipe, registries, *, dist, device: torch.device) -> Components:
+def components(recipe: Recipe, context: BuildContext, *, dist, device: torch.device) -> Components:
     """Everything a training run needs, built in an order that keeps the initial weights
     a function of ``recipe.seed`` alone (the same on every rank)."""
-    masker_ = masker(recipe, registries)
-    train_set = MaskedDataset(dataset(recipe, registries, "train"), masker_,
-                              seed=recipe.seed, split="train")
-    loss_set = losses(recipe, registries)
-    metrics = metrics_factory(recipe, registries)
+    train_data = dataset(recipe, context, "train")
+    context = context.of_dataset(train_data)
+    masker_ = masker(recipe, context)
+    train_set = MaskedDataset(train_data, masker_, seed=recipe.seed, split="train")
+    loss_set = losses(recipe, context)
+    metrics = metrics_factory(recipe, context)
     val_keys = validation_keys(metric_directions(metrics), bool(loss_set.reconstruction))
     stopper, best, evaluate_best = _trackers(recipe, val_keys)
     torch.manual_seed(recipe.seed)  # same seed -> same initial weights on every rank
-    nets = _networks(recipe, registries, dist=dist, device=device, losses=loss_set)
+    nets = _networks(recipe, context, dist=dist, device=device, losses=loss_set)
     data, pin = recipe.data, device.type == "cuda"
     loader = train_loader(train_set, batch_size=data.batch_size, num_workers=data.num_workers,
                           seed=recipe.seed, rank=dist.rank, world=dist.world, pin_memory=pin)
     val_set = val_loader = None
     if dist.is_main:  # rank 0 alone validates
-        val_set = MaskedDataset(dataset(recipe, registries, "val"), masker_,
+        val_set = MaskedDataset(dataset(recipe, context, "val"), masker_,
                                 seed=recipe.seed, split="val")
         val_loader = eval_loader(val_set, batch_size=data.eval_batch_size or data.batch_size,
                                  num_workers=data.num_workers, pin_memory=pin)
@@ -140,7 +154,7 @@ def _trackers(recipe: Recipe, val_keys: dict[str, bool]):
     return stopper, (BestTracker(key, val_keys[key]) if key else None), evaluate_best
 
 
-def _networks(recipe: Recipe, registries, *, dist, device, losses: LossSet) -> dict[str, Any]:
+def _networks(recipe: Recipe, context: BuildContext, *, dist, device, losses: LossSet) -> dict[str, Any]:
     """Networks, their optimisers, schedulers, fp16 scalers and the training step."""
     train, cuda = recipe.train, device.type == "cuda"
     if cuda:  # fixed image sizes: let cuDNN pick the fastest kernels once
@@ -152,7 +166,7 @@ def _networks(recipe: Recipe, registries, *, dist, device, losses: LossSet) -> d
     for role, ref in refs.items():
         if ref is None:
             continue
-        nets[role] = network(role, ref, registries).to(device)
+        nets[role] = network(role, ref, context).to(device)
         wrapped[role] = distributed.wrap(nets[role], dist, device)
         optimizers[role] = optimizer(nets[role], settings[role], device)
     schedulers = {name: scheduler(opt, train.scheduler, train.max_epochs)

@@ -26,7 +26,6 @@ import torch
 import yaml
 
 from ..errors import CheckpointError
-from ..plugins import resolve_registries
 from ..recipe import Recipe
 from . import build
 
@@ -74,12 +73,23 @@ def load_trained(checkpoint_path: str | Path, device: str = "cpu", registries=No
     except Exception as exc:
         raise CheckpointError(f"{checkpoint_path}: stored recipe is invalid: "
                               f"{str(exc).splitlines()[0]}") from None
-    generator = build.network("generator", recipe.generator, resolve_registries(registries))
+    generator = build.network("generator", recipe.generator,
+                              _context(state, build.context(registries, device)))
     try:
         generator.load_state_dict(state["networks"]["generator"])
     except (KeyError, RuntimeError) as exc:
         raise CheckpointError(_mismatch(checkpoint_path, state, exc)) from None
     return generator.to(torch.device(device)).eval(), recipe, state
+
+
+def _context(state: dict[str, Any], context: Any) -> Any:
+    """``context`` with the value range and channels the checkpoint's data had."""
+    spec = state.get("data_spec")
+    if not isinstance(spec, dict) or "value_range" not in spec:
+        return context
+    channels = spec.get("channels")
+    return context.replace(value_range=tuple(spec["value_range"]), channels=channels,
+                           input_channels=spec.get("input_channels", channels))
 
 
 def _mismatch(path: str | Path, state: dict[str, Any], exc: Exception) -> str:

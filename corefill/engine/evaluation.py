@@ -9,7 +9,6 @@ import torch
 
 from ..config import recipe_hash
 from ..recipe import Recipe
-from ..plugins import resolve_registries
 from . import build, spread
 from .data import MaskedDataset, eval_loader, to_unit
 from .scoring import AREA_EDGES, Model, area_bin_label, evaluate_models
@@ -29,11 +28,13 @@ def evaluate(recipe: Recipe, generator: Optional[torch.nn.Module], *, folder: st
              train_set: Optional[MaskedDataset] = None) -> dict[str, Any]:
     """Score ``generator`` (None: baselines only) and every ``recipe.baselines`` entry on
     the test split, all on the same images and masks; writes report.json and report.md."""
-    registries = resolve_registries(registries)
     device, folder = torch.device(device), Path(folder)
+    context = build.context(registries, device)
     data = recipe.data
-    masker = build.masker(recipe, registries)
-    test_set = MaskedDataset(build.dataset(recipe, registries, "test"), masker,
+    test_data = build.dataset(recipe, context, "test")
+    context = context.of_dataset(test_data)
+    masker = build.masker(recipe, context)
+    test_set = MaskedDataset(test_data, masker,
                              seed=recipe.seed, split="test")
     pin = device.type == "cuda"
     batch_size = data.eval_batch_size or data.batch_size
@@ -44,10 +45,10 @@ def evaluate(recipe: Recipe, generator: Optional[torch.nn.Module], *, folder: st
         models.append(Model("trained", recipe.generator.name, module,
                             getattr(module, "output_region", None)))
         components["trained"] = (recipe.generator.name, "trained")
-    baselines = build.baselines(recipe, registries)
+    baselines = build.baselines(recipe, context)
     if any(hasattr(b, "fit") for _, _, b in baselines):
         if train_set is None:
-            train_set = MaskedDataset(build.dataset(recipe, registries, "train"), masker,
+            train_set = MaskedDataset(build.dataset(recipe, context, "train"), masker,
                                       seed=recipe.seed, split="train")
         fit_loader = eval_loader(train_set, batch_size=data.batch_size,
                                  num_workers=data.num_workers, pin_memory=pin)
@@ -57,7 +58,7 @@ def evaluate(recipe: Recipe, generator: Optional[torch.nn.Module], *, folder: st
         baseline = _eval_module(baseline, device)
         models.append(Model(key, name, baseline, getattr(baseline, "output_region", None)))
         components[key] = (name, "baseline")
-    metrics_factory = build.metrics_factory(recipe, registries)
+    metrics_factory = build.metrics_factory(recipe, context)
     loader = eval_loader(test_set, batch_size=batch_size, num_workers=data.num_workers,
                          pin_memory=pin)
     writer = None

@@ -93,7 +93,7 @@ def from_recipe(recipe: Any, generator: Any, registries: Any) -> dict[str, Any]:
     before ``data_spec`` existed); the data must still be where the recipe says."""
     from . import build
 
-    return derive(dataset=build.dataset(recipe, registries, "train"), generator=generator,
+    return derive(dataset=build.dataset(recipe, build.context(registries), "train"), generator=generator,
                   masker=recipe.masker)
 
 

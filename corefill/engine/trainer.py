@@ -57,8 +57,8 @@ class Trainer:
     # ---------------------------------------------------------------- setup
     def setup(self) -> None:
         self._check_folder()  # before any slow building
-        self.built = build.components(self.recipe, self.registries, dist=self.dist,
-                                      device=self.device)
+        self.built = build.components(self.recipe, build.context(self.registries, self.device),
+                                      dist=self.dist, device=self.device)
         self.steps_per_epoch = self._full_epoch_length()
         rng = self._open_folder()
         if self.dist.is_main:
@@ -160,7 +160,7 @@ class Trainer:
             self.files.save_loss_curves()
             if state.elapsed_s > 0:
                 self.progress.line(f"training: {state.step} steps, "
-                                   f"{state.images_seen / state.elapsed_s:.1f} images/s")
+                                   f"{format(state.images_seen / state.elapsed_s, '#.3g').rstrip('.')} images/s")
 
     def _end_epoch_outputs(self) -> None:
         """The end of an epoch: validation, or only its sample grid (``val_every``)."""

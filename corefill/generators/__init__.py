@@ -9,5 +9,5 @@ COMPONENTS: dict[str, tuple[str, str]] = {
         "corefill.generators.classical:navier_stokes",
         "corefill.generators.params:NavierStokesParams",
     ),
-    "mean-fill": ("corefill.generators.classical:MeanFill", "corefill.generators.params:MeanFillParams"),
+    "mean-fill": ("corefill.generators.classical:mean_fill", "corefill.generators.params:MeanFillParams"),
 }

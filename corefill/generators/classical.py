@@ -5,12 +5,15 @@ known pixels of ``input`` exactly and are in the same value range.
 """
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 import cv2
 import numpy as np
 import torch
 from torch import nn
+
+from ..registry import BuildContext
+from .params import MeanFillParams, NavierStokesParams, TeleaParams
 
 _FLAGS = {"telea": cv2.INPAINT_TELEA, "navier-stokes": cv2.INPAINT_NS}
 
@@ -18,9 +21,8 @@ _FLAGS = {"telea": cv2.INPAINT_TELEA, "navier-stokes": cv2.INPAINT_NS}
 class OpenCVInpaint(nn.Module):
     """cv2.inpaint (Telea's fast marching or Navier-Stokes) applied image by image."""
 
-    def __init__(self, *, method: Literal["telea", "navier-stokes"] = "telea", radius: float = 3.0,
-                 value_range: tuple[float, float] = (-1.0, 1.0),
-                 dtype: Literal["float32", "uint8"] = "float32"):
+    def __init__(self, *, method: Literal["telea", "navier-stokes"], radius: float,
+                 value_range: tuple[float, float], dtype: Literal["float32", "uint8"]):
         super().__init__()
         if method not in _FLAGS:
             raise ValueError(f"unknown cv2.inpaint method {method!r}; use one of {sorted(_FLAGS)}")
@@ -53,7 +55,7 @@ class OpenCVInpaint(nn.Module):
 class MeanFill(nn.Module):
     """Fills the hole with the mean of the known pixels of each image and channel."""
 
-    def __init__(self, *, value_range: tuple[float, float] = (-1.0, 1.0)):
+    def __init__(self, *, value_range: tuple[float, float]):
         super().__init__()
         self.middle = (float(value_range[0]) + float(value_range[1])) / 2
 
@@ -66,11 +68,21 @@ class MeanFill(nn.Module):
         return known * input + (1 - known) * mean
 
 
-def telea(*, radius: float = 3.0, value_range: tuple[float, float] = (-1.0, 1.0),
-          dtype: Literal["float32", "uint8"] = "float32") -> OpenCVInpaint:
-    return OpenCVInpaint(method="telea", radius=radius, value_range=value_range, dtype=dtype)
+# -- registration: built from their Params in the dataset's context ----------------------
+def _value_range(params: Any, context: BuildContext) -> tuple[float, float]:
+    """The recipe's value range if it names one, else the dataset's ([-1, 1] without one)."""
+    return tuple(params.value_range or context.value_range or (-1.0, 1.0))
 
 
-def navier_stokes(*, radius: float = 3.0, value_range: tuple[float, float] = (-1.0, 1.0),
-                  dtype: Literal["float32", "uint8"] = "float32") -> OpenCVInpaint:
-    return OpenCVInpaint(method="navier-stokes", radius=radius, value_range=value_range, dtype=dtype)
+def telea(params: TeleaParams, context: BuildContext) -> OpenCVInpaint:
+    return OpenCVInpaint(method="telea", radius=params.radius, dtype=params.dtype,
+                         value_range=_value_range(params, context))
+
+
+def navier_stokes(params: NavierStokesParams, context: BuildContext) -> OpenCVInpaint:
+    return OpenCVInpaint(method="navier-stokes", radius=params.radius, dtype=params.dtype,
+                         value_range=_value_range(params, context))
+
+
+def mean_fill(params: MeanFillParams, context: BuildContext) -> MeanFill:
+    return MeanFill(value_range=_value_range(params, context))

@@ -1,7 +1,7 @@
 """Parameters of the built-in classical baselines (no torch here: read by `corefill components`)."""
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, Optional
 
 from pydantic import Field, model_validator
 
@@ -9,14 +9,13 @@ from ..params import Params
 
 
 class _ValueRange(Params):
-    value_range: tuple[float, float] = Field(
-        (-1.0, 1.0), description="value range of the images in and out (the dataset's value_range)"
+    value_range: Optional[tuple[float, float]] = Field(
+        None, description="value range of the images in and out; null = the dataset's"
     )
 
     @model_validator(mode="after")
     def _ordered(self):
-        low, high = self.value_range
-        if not low < high:
+        if self.value_range is not None and not self.value_range[0] < self.value_range[1]:
             raise ValueError(f"value_range must be (low, high) with low < high, got {self.value_range}")
         return self
 
@@ -24,7 +23,7 @@ class _ValueRange(Params):
 class OpenCVInpaintParams(_ValueRange):
     """Classical inpainting with cv2.inpaint (no training). Images in and out in `value_range`.
 
-    Input: the image with the hole blanked, plus the mask (1 = hole); known pixels are
+    Images in and out in `value_range` (null: the dataset's). Input: the image with the hole blanked, plus the mask (1 = hole); known pixels are
     returned unchanged. `float32` inpaints each channel as a float image (any channel
     count, no quantisation); `uint8` works on 1- or 3-channel 8-bit images (faster).
     """
@@ -36,21 +35,11 @@ class OpenCVInpaintParams(_ValueRange):
 
 
 class TeleaParams(OpenCVInpaintParams):
-    """Telea's fast-marching inpainting (cv2.INPAINT_TELEA), no training. Images in `value_range`.
-
-    Input: the image with the hole blanked, plus the mask (1 = hole); known pixels are
-    returned unchanged. `float32` inpaints each channel as a float image (any channel
-    count, no quantisation); `uint8` works on 1- or 3-channel 8-bit images (faster).
-    """
+    """Telea's fast-marching inpainting (cv2.INPAINT_TELEA), no training."""
 
 
 class NavierStokesParams(OpenCVInpaintParams):
-    """Navier-Stokes-based inpainting (cv2.INPAINT_NS), no training. Images in `value_range`.
-
-    Input: the image with the hole blanked, plus the mask (1 = hole); known pixels are
-    returned unchanged. `float32` inpaints each channel as a float image (any channel
-    count, no quantisation); `uint8` works on 1- or 3-channel 8-bit images (faster).
-    """
+    """Navier-Stokes-based inpainting (cv2.INPAINT_NS), no training."""
 
 
 class MeanFillParams(_ValueRange):

@@ -147,12 +147,14 @@ def _older_checkpoint_spec(checkpoint: Path, recipe: Any, generator: Any,
 
 def _masker(spec: dict[str, Any], registries) -> Any:
     """The masker the model was trained with (None for ``none``: the whole image is hole)."""
-    from ..registry import build
+    from ..registry import BuildContext, build
 
     name = spec["masker"]["name"]
     if name == "none":
         return None
-    return build(registries.get("masker", name), spec["masker"]["params"])
+    return build(registries.get("masker", name), spec["masker"]["params"],
+                 BuildContext(registries=registries, value_range=tuple(spec["value_range"]),
+                              channels=spec["channels"]))
 
 
 def run_folder(checkpoint: Path) -> Path:
@@ -169,7 +171,7 @@ def artifact_inputs(checkpoint: Path, recipe: Any, registries) -> list[Path]:
     if not listing.is_file():
         from ..engine import build
 
-        dataset = build.dataset(recipe, registries, "train")
+        dataset = build.dataset(recipe, build.context(registries), "train")
         if hasattr(dataset, "write_report"):
             dataset.write_report(run)
     if not listing.is_file():

@@ -29,19 +29,11 @@ class FullLossParams(Params):
 
 
 class L1HoleParams(HoleLossParams):
-    """Mean absolute error over hole pixels (mask = 1). Any image value range.
-
-    `mean` divides by the number of hole pixels × channels (0 when there is no hole);
-    `sum` adds the errors up, as the RGB-GAN source's reconstruction loss does.
-    """
+    """Mean absolute error over hole pixels (mask = 1). Any image value range."""
 
 
 class L2HoleParams(HoleLossParams):
-    """Mean squared error over hole pixels (mask = 1), the context-encoder loss. Any value range.
-
-    `mean` divides by the number of hole pixels × channels (0 when there is no hole);
-    `sum` adds the errors up.
-    """
+    """Mean squared error over hole pixels (mask = 1), the context-encoder loss. Any value range."""
 
 
 class L1Params(FullLossParams):

@@ -1,9 +1,12 @@
 """Pixel reconstruction losses: `(output, target, mask) -> scalar`, mask 1 = hole."""
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, Optional
 
 import torch
+
+from ..registry import BuildContext
+from .params import FullLossParams, HoleLossParams
 
 
 def _elementwise(output: torch.Tensor, target: torch.Tensor, power: int) -> torch.Tensor:
@@ -16,7 +19,7 @@ class HoleLoss:
 
     adversarial = False
 
-    def __init__(self, *, power: int, reduction: Literal["mean", "sum"] = "mean"):
+    def __init__(self, *, power: int, reduction: Literal["mean", "sum"]):
         self.power = power
         self.reduction = reduction
 
@@ -34,7 +37,7 @@ class FullLoss:
 
     adversarial = False
 
-    def __init__(self, *, power: int, reduction: Literal["mean", "sum"] = "mean"):
+    def __init__(self, *, power: int, reduction: Literal["mean", "sum"]):
         self.power = power
         self.reduction = reduction
 
@@ -43,17 +46,18 @@ class FullLoss:
         return errors.sum() if self.reduction == "sum" else errors.mean()
 
 
-def l1_hole(*, reduction: Literal["mean", "sum"] = "mean") -> HoleLoss:
-    return HoleLoss(power=1, reduction=reduction)
+# -- registration: one builder per registered name, from its Params -----------------------
+def l1_hole(params: HoleLossParams, context: Optional[BuildContext] = None) -> HoleLoss:
+    return HoleLoss(power=1, reduction=params.reduction)
 
 
-def l2_hole(*, reduction: Literal["mean", "sum"] = "mean") -> HoleLoss:
-    return HoleLoss(power=2, reduction=reduction)
+def l2_hole(params: HoleLossParams, context: Optional[BuildContext] = None) -> HoleLoss:
+    return HoleLoss(power=2, reduction=params.reduction)
 
 
-def l1_full(*, reduction: Literal["mean", "sum"] = "mean") -> FullLoss:
-    return FullLoss(power=1, reduction=reduction)
+def l1_full(params: FullLossParams, context: Optional[BuildContext] = None) -> FullLoss:
+    return FullLoss(power=1, reduction=params.reduction)
 
 
-def l2_full(*, reduction: Literal["mean", "sum"] = "mean") -> FullLoss:
-    return FullLoss(power=2, reduction=reduction)
+def l2_full(params: FullLossParams, context: Optional[BuildContext] = None) -> FullLoss:
+    return FullLoss(power=2, reduction=params.reduction)

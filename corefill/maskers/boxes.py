@@ -7,6 +7,8 @@ import numpy as np
 import torch
 
 from ..errors import DataError
+from ..registry import BuildContext
+from .params import CenterParams, RandomBoxParams
 
 
 def _box_sides(size: Union[int, tuple[int, int]]) -> tuple[int, int]:
@@ -16,9 +18,8 @@ def _box_sides(size: Union[int, tuple[int, int]]) -> tuple[int, int]:
 class CenterMasker:
     """A centred rectangle: ``size`` pixels, or ``fraction`` of each side when size is None."""
 
-    def __init__(self, *, size: Optional[Union[int, tuple[int, int]]] = None, fraction: float = 0.5):
-        self.size = size
-        self.fraction = fraction
+    def __init__(self, params: CenterParams, context: Optional[BuildContext] = None):
+        self.size, self.fraction = params.size, params.fraction
 
     def hole_size(self, height: int, width: int) -> tuple[int, int]:
         if self.size is None:
@@ -42,10 +43,9 @@ class CenterMasker:
 class RandomBoxMasker:
     """``count`` boxes, sides uniform in [min_fraction, max_fraction] of the image side."""
 
-    def __init__(self, *, min_fraction: float = 0.1, max_fraction: float = 0.5, count: int = 1):
-        self.min_fraction = min_fraction
-        self.max_fraction = max_fraction
-        self.count = count
+    def __init__(self, params: RandomBoxParams, context: Optional[BuildContext] = None):
+        self.min_fraction, self.max_fraction = params.min_fraction, params.max_fraction
+        self.count = params.count
 
     def _side(self, length: int, rng: np.random.Generator) -> int:
         low = max(1, round(self.min_fraction * length))

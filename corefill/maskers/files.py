@@ -2,28 +2,28 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal, Optional
+from typing import Optional
 
 import cv2
 import numpy as np
 import torch
 
 from ..errors import DataError
+from ..registry import BuildContext
 from ._draw import to_mask_tensor
+from .params import FromFilesParams
 
 
 class FromFilesMasker:
     """``<root>/<name><ext>`` as a mask; 0/1 or 0/255 files; ``polarity`` picks the hole colour."""
 
-    def __init__(self, *, root: str, polarity: Literal["white-is-hole", "black-is-hole"],
-                 extensions: tuple[str, ...] = (".png", ".bmp", ".tif", ".tiff", ".jpg", ".jpeg")):
-        self.root = Path(root).expanduser()
+    def __init__(self, params: FromFilesParams, context: Optional[BuildContext] = None):
+        self.root = Path(params.root).expanduser()
         if not self.root.is_dir():
             raise DataError(f"from-files masker: mask folder {self.root} does not exist")
-        if polarity not in ("white-is-hole", "black-is-hole"):
-            raise ValueError(f"from-files masker: unknown polarity {polarity!r}")
-        self.polarity = polarity
-        self.extensions = tuple(ext if ext.startswith(".") else f".{ext}" for ext in extensions)
+        self.polarity = params.polarity
+        self.extensions = tuple(ext if ext.startswith(".") else f".{ext}"
+                                for ext in params.extensions)
 
     def path_for(self, name: str) -> Path:
         stem = Path(name).name

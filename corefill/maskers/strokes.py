@@ -9,7 +9,9 @@ import cv2
 import numpy as np
 import torch
 
+from ..registry import BuildContext
 from ._draw import draw_capped, ensure_hole, to_mask_tensor
+from .params import FreeFormParams, ShapesParams
 
 
 def _stroke_points(height: int, width: int, vertices: int, angles: np.ndarray,
@@ -37,15 +39,12 @@ def _draw_stroke(canvas: np.ndarray, points: list[tuple[int, int]], brush: int) 
 class FreeFormMasker:
     """Free-form brush strokes (DeepFill v2) with an upper bound on the hole area."""
 
-    def __init__(self, *, min_strokes: int = 1, max_strokes: int = 4, min_vertices: int = 4,
-                 max_vertices: int = 12, min_width: float = 12 / 256, max_width: float = 40 / 256,
-                 mean_angle: float = 2 * math.pi / 5, angle_range: float = 2 * math.pi / 15,
-                 max_hole_fraction: float = 0.5):
-        self.strokes = (min_strokes, max_strokes)
-        self.vertices = (min_vertices, max_vertices)
-        self.widths = (min_width, max_width)
-        self.mean_angle, self.angle_range = mean_angle, angle_range
-        self.max_hole_fraction = max_hole_fraction
+    def __init__(self, params: FreeFormParams, context: Optional[BuildContext] = None):
+        self.strokes = (params.min_strokes, params.max_strokes)
+        self.vertices = (params.min_vertices, params.max_vertices)
+        self.widths = (params.min_width, params.max_width)
+        self.mean_angle, self.angle_range = params.mean_angle, params.angle_range
+        self.max_hole_fraction = params.max_hole_fraction
 
     def _stroke(self, height: int, width: int, rng: np.random.Generator) -> Callable[[np.ndarray], None]:
         vertices = int(rng.integers(self.vertices[0], self.vertices[1] + 1))
@@ -72,12 +71,10 @@ class FreeFormMasker:
 class ShapesMasker:
     """Random lines, circles and ellipse arcs (the RGB-GAN source's OpenCV masks), area-capped."""
 
-    def __init__(self, *, max_lines: int = 6, max_circles: int = 6, max_ellipses: int = 6,
-                 min_thickness: float = 3 / 256, max_thickness: float = 12 / 256,
-                 max_hole_fraction: float = 0.5):
-        self.max_counts = (max_lines, max_circles, max_ellipses)
-        self.thickness = (min_thickness, max_thickness)
-        self.max_hole_fraction = max_hole_fraction
+    def __init__(self, params: ShapesParams, context: Optional[BuildContext] = None):
+        self.max_counts = (params.max_lines, params.max_circles, params.max_ellipses)
+        self.thickness = (params.min_thickness, params.max_thickness)
+        self.max_hole_fraction = params.max_hole_fraction
 
     def _counts(self, rng: np.random.Generator) -> list[int]:
         counts = [int(rng.integers(0, top + 1)) for top in self.max_counts]

@@ -39,7 +39,7 @@ class PSNRParams(Params):
     max_db: float = Field(100.0, gt=0, le=1000, description="cap returned for (near-)identical images")
 
 
-class _SSIMParams(Params):
+class SSIMParams(Params):
     """Structural similarity per sample on images in [0, 1]; 1 = identical; higher is better.
 
     Gaussian-window SSIM (constants K1 = 0.01, K2 = 0.03, peak 1), computed per channel on
@@ -59,36 +59,19 @@ class _SSIMParams(Params):
 
 
 class PSNRHoleParams(PSNRParams):
-    """PSNR over the hole pixels per sample (dB, peak 1, images in [0, 1]); higher is better.
-
-    Identical images have infinite PSNR; the metric returns `max_db` instead (and never
-    more), so averages stay finite.
-    """
+    """PSNR over the hole pixels per sample (dB, peak 1, images in [0, 1]); higher is better."""
 
 
 class PSNRFullParams(PSNRParams):
-    """PSNR over the whole image per sample (dB, peak 1, images in [0, 1]); higher is better.
-
-    Identical images have infinite PSNR; the metric returns `max_db` instead (and never
-    more), so averages stay finite.
-    """
+    """PSNR over the whole image per sample (dB, peak 1, images in [0, 1]); higher is better."""
 
 
-class SSIMHoleParams(_SSIMParams):
-    """SSIM averaged over the hole pixels per sample (images in [0, 1]); 1 = identical.
-
-    Gaussian-window SSIM (K1 = 0.01, K2 = 0.03, peak 1) per channel on edge-replicated
-    images, so the SSIM map has one value per pixel; the map is averaged over channels,
-    then over the hole pixels.
-    """
+class SSIMHoleParams(SSIMParams):
+    """SSIM averaged over the hole pixels per sample (images in [0, 1]); 1 = identical."""
 
 
-class SSIMFullParams(_SSIMParams):
-    """SSIM averaged over the whole image per sample (images in [0, 1]); 1 = identical.
-
-    Gaussian-window SSIM (K1 = 0.01, K2 = 0.03, peak 1) per channel on edge-replicated
-    images; the map is averaged over channels and all pixels.
-    """
+class SSIMFullParams(SSIMParams):
+    """SSIM averaged over the whole image per sample (images in [0, 1]); 1 = identical."""
 
 
 class AccuracyParams(Params):

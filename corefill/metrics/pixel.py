@@ -2,9 +2,13 @@
 from __future__ import annotations
 
 import math
-from typing import Literal
+from typing import Literal, Optional
 
 import torch
+
+from ..params import Params
+from ..registry import BuildContext
+from .params import AccuracyParams, PSNRParams
 
 Region = Literal["hole", "full"]
 
@@ -43,7 +47,7 @@ class PSNRMetric:
     higher_is_better = True
     per_sample = True
 
-    def __init__(self, *, name: str, region: Region, max_db: float = 100.0):
+    def __init__(self, *, name: str, region: Region, max_db: float):
         self.name, self.region, self.max_db = name, region, max_db
 
     def __call__(self, output: torch.Tensor, target: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
@@ -58,8 +62,7 @@ class AccuracyMetric:
     higher_is_better = True
     per_sample = True
 
-    def __init__(self, *, name: str = "accuracy_hole", error: Literal["mse", "l1"] = "mse",
-                 tolerance: float = 0.005):
+    def __init__(self, *, name: str, error: Literal["mse", "l1"], tolerance: float):
         self.name, self.tolerance = name, tolerance
         self.power = 2 if error == "mse" else 1
 
@@ -69,29 +72,30 @@ class AccuracyMetric:
         return torch.where(torch.isnan(hole_error), torch.full_like(within, math.nan), within)
 
 
-def l1_hole() -> ErrorMetric:
+# -- registration: one builder per registered name, from its Params -----------------------
+def l1_hole(params: Params, context: Optional[BuildContext] = None) -> ErrorMetric:
     return ErrorMetric(name="l1_hole", power=1, region="hole")
 
 
-def l1_full() -> ErrorMetric:
+def l1_full(params: Params, context: Optional[BuildContext] = None) -> ErrorMetric:
     return ErrorMetric(name="l1_full", power=1, region="full")
 
 
-def l2_hole() -> ErrorMetric:
+def l2_hole(params: Params, context: Optional[BuildContext] = None) -> ErrorMetric:
     return ErrorMetric(name="l2_hole", power=2, region="hole")
 
 
-def l2_full() -> ErrorMetric:
+def l2_full(params: Params, context: Optional[BuildContext] = None) -> ErrorMetric:
     return ErrorMetric(name="l2_full", power=2, region="full")
 
 
-def psnr_hole(*, max_db: float = 100.0) -> PSNRMetric:
-    return PSNRMetric(name="psnr_hole", region="hole", max_db=max_db)
+def psnr_hole(params: PSNRParams, context: Optional[BuildContext] = None) -> PSNRMetric:
+    return PSNRMetric(name="psnr_hole", region="hole", max_db=params.max_db)
 
 
-def psnr_full(*, max_db: float = 100.0) -> PSNRMetric:
-    return PSNRMetric(name="psnr_full", region="full", max_db=max_db)
+def psnr_full(params: PSNRParams, context: Optional[BuildContext] = None) -> PSNRMetric:
+    return PSNRMetric(name="psnr_full", region="full", max_db=params.max_db)
 
 
-def accuracy_hole(*, error: Literal["mse", "l1"] = "mse", tolerance: float = 0.005) -> AccuracyMetric:
-    return AccuracyMetric(name="accuracy_hole", error=error, tolerance=tolerance)
+def accuracy_hole(params: AccuracyParams, context: Optional[BuildContext] = None) -> AccuracyMetric:
+    return AccuracyMetric(name="accuracy_hole", error=params.error, tolerance=params.tolerance)

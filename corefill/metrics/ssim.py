@@ -1,9 +1,13 @@
 """Gaussian-window SSIM per sample, averaged over the hole or over the whole image."""
 from __future__ import annotations
 
+from typing import Optional
+
 import torch
 import torch.nn.functional as F
 
+from ..registry import BuildContext
+from .params import SSIMParams
 from .pixel import Region, region_mean
 
 K1, K2 = 0.01, 0.03  # the usual SSIM stabilisers, for a peak value of 1
@@ -46,7 +50,7 @@ class SSIMMetric:
     higher_is_better = True
     per_sample = True
 
-    def __init__(self, *, name: str, region: Region, window_size: int = 11, sigma: float = 1.5):
+    def __init__(self, *, name: str, region: Region, window_size: int, sigma: float):
         if window_size % 2 == 0:
             raise ValueError(f"{name}: window_size must be odd, got {window_size}")
         self.name, self.region = name, region
@@ -57,9 +61,12 @@ class SSIMMetric:
         return region_mean(per_pixel.mean(dim=1, keepdim=True), mask, self.region).float()
 
 
-def ssim_hole(*, window_size: int = 11, sigma: float = 1.5) -> SSIMMetric:
-    return SSIMMetric(name="ssim_hole", region="hole", window_size=window_size, sigma=sigma)
+# -- registration ---------------------------------------------------------------------------
+def ssim_hole(params: SSIMParams, context: Optional[BuildContext] = None) -> SSIMMetric:
+    return SSIMMetric(name="ssim_hole", region="hole", window_size=params.window_size,
+                      sigma=params.sigma)
 
 
-def ssim_full(*, window_size: int = 11, sigma: float = 1.5) -> SSIMMetric:
-    return SSIMMetric(name="ssim_full", region="full", window_size=window_size, sigma=sigma)
+def ssim_full(params: SSIMParams, context: Optional[BuildContext] = None) -> SSIMMetric:
+    return SSIMMetric(name="ssim_full", region="full", window_size=params.window_size,
+                      sigma=params.sigma)

@@ -27,6 +27,7 @@ from .checks import (
 
 __all__ = [
     "check_component",
+    "construct",
     "run_cli",
     "check_dataset",
     "check_discriminator",
@@ -45,21 +46,43 @@ _CHECKS = {
 
 def check_component(kind: str, name: str, params: dict[str, Any] | None = None,
                     *, registries=None, split: str = "train", **check_options: Any) -> None:
-    """Build registered component ``kind``/``name`` with ``params`` and check it."""
-    from ..plugins import resolve_registries
-    from ..registry import build
+    """Build registered component ``kind``/``name`` with ``params`` and check it.
 
-    spec = resolve_registries(registries).get(kind, name)
+    It is built as the engine builds it, in a ``BuildContext`` whose channels come from
+    the check's options (``target_channels``/``input_channels`` for a generator,
+    ``channels`` for the others) and whose value range is [-1, 1]."""
+    from ..plugins import resolve_registries
+    from ..registry import BuildContext, build
+
+    registries = resolve_registries(registries)
+    spec = registries.get(kind, name)
+    channels = check_options.get("target_channels", check_options.get("channels"))
+    context = BuildContext(registries=registries, value_range=(-1.0, 1.0), channels=channels,
+                           input_channels=check_options.get("input_channels", channels))
     if kind in ("generator", "discriminator"):
         def factory():
-            return build(spec, params)
+            return build(spec, params, context)
         check = check_generator if kind == "generator" else check_discriminator
         check(factory, **check_options)
     elif kind == "dataset":
-        check_dataset(build(spec, params, split=split), **check_options)
+        check_dataset(build(spec, params, BuildContext(registries=registries), split=split),
+                      **check_options)
     else:
-        _CHECKS[kind](build(spec, params), **check_options)
+        _CHECKS[kind](build(spec, params, context), **check_options)
 
+
+def construct(target: Any, *, split: str | None = None, registries=None, **fields: Any) -> Any:
+    """``target(params, context)`` the way the engine calls it, for a unit test of a
+    component's class or builder: the Params class is the one the target's ``params``
+    parameter is annotated with, validated from ``fields``; ``split`` and ``registries``
+    go into the BuildContext. ``construct(ImageFolder, split="val", root=folder)``."""
+    import typing
+
+    from ..registry import BuildContext
+
+    init = target.__init__ if isinstance(target, type) else target
+    params_cls = typing.get_type_hints(init)["params"]
+    return target(params_cls(**fields), BuildContext(registries=registries, split=split))
 
 
 def run_cli(*args: str) -> int:

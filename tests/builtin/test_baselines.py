@@ -117,7 +117,8 @@ def test_telea_on_real_photos_matches_the_measured_reference():
     import cv2
     import skimage.data
 
-    from corefill.metrics.pixel import psnr_full, psnr_hole as hole_metric
+    def metric(name):
+        return build(registries().get("metric", name))
 
     names = ["astronaut", "camera", "coffee", "chelsea", "rocket", "moon", "page", "coins",
              "immunohistochemistry", "hubble_deep_field"]
@@ -129,7 +130,7 @@ def test_telea_on_real_photos_matches_the_measured_reference():
         photos.append(torch.from_numpy(small).permute(2, 0, 1).float() / 127.5 - 1)
     image, mask = torch.stack(photos), hole_mask(32, 8, 16).expand(len(photos), 1, 32, 32)
     unit = (make("telea")(image * (1 - mask), mask) + 1) / 2
-    hole = hole_metric()(unit, (image + 1) / 2, mask)
-    full = psnr_full()(unit, (image + 1) / 2, mask)
+    hole = metric("psnr_hole")(unit, (image + 1) / 2, mask)
+    full = metric("psnr_full")(unit, (image + 1) / 2, mask)
     assert 18.8 < float(hole.mean()) < 19.8
     assert torch.allclose(full - hole, torch.full_like(hole, 10 * math.log10(4)), atol=1e-3)

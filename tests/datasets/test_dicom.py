@@ -8,6 +8,7 @@ import torch
 pydicom = pytest.importorskip("pydicom")
 pydicom_data = pytest.importorskip("pydicom.data")
 
+from dataset_trees import construct
 from corefill.datasets.base import UnreadableFilesWarning  # noqa: E402
 from corefill.datasets.dicom import DicomFolder  # noqa: E402
 from corefill.datasets.io import read_dicom, read_dicom_values  # noqa: E402
@@ -98,12 +99,12 @@ def test_dataset_on_real_files_with_split_folders(tmp_path):
     (tmp_path / "val" / "chest.dcm").symlink_to(real(CHEST))
     (tmp_path / "train" / "broken.dcm").write_bytes(b"DICM but not really" * 10)
     with pytest.warns(UnreadableFilesWarning, match="skipped 1 unreadable file.*broken.dcm"):
-        train = DicomFolder(split="train", root=tmp_path, size=[128, 128], value_range=(0, 1))
+        train = construct(DicomFolder, split="train", root=tmp_path, size=[128, 128], value_range=(0, 1))
     assert len(train) == 1 and train.channels == 1
     item = train[0]
     assert item["name"] == "leg" and item["image"].shape == (1, 128, 128)
     image = item["image"][0]
     assert box(image, (0.2, 0.3), (0.45, 0.55)) > box(image, (0.2, 0.3), (0.28, 0.34)) + 0.4
-    val = DicomFolder(split="val", root=tmp_path, size=64, channels=3, cache=False)
+    val = construct(DicomFolder, split="val", root=tmp_path, size=64, channels=3, cache=False)
     assert val[0]["image"].shape == (3, 64, 64) and val.value_range == (-1.0, 1.0)
     assert torch.equal(val[0]["image"][0], val[0]["image"][2])

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
-from dataset_trees import random_image, truncate, write_png
+from dataset_trees import construct, random_image, truncate, write_png
 from pydantic import ValidationError
 
 from corefill.datasets.base import UnreadableFilesWarning
@@ -18,7 +18,7 @@ from corefill.testing import check_dataset
 
 def everything(root, **kw):
     """All files in train (no val/test)."""
-    return ImageFolder(split="train", root=root, val_fraction=0.0, test_fraction=0.0, **kw)
+    return construct(ImageFolder, split="train", root=root, val_fraction=0.0, test_fraction=0.0, **kw)
 
 
 def test_channels_and_default_value_range(mixed_tree):
@@ -66,7 +66,7 @@ def test_random_train_crops_are_reproducible_and_change_with_epoch(tmp_path):
     assert torch.equal(train[(5, 0)]["image"], train[0]["image"])  # (epoch, index) keys
     train.set_epoch(0)
     assert torch.equal(train[(0, 0)]["image"], first)
-    center = ImageFolder(split="val", root=tmp_path, crop=16, crop_mode="random",
+    center = construct(ImageFolder, split="val", root=tmp_path, crop=16, crop_mode="random",
                          val_fraction=1.0, test_fraction=0.0)[0]["image"]
     full = everything(tmp_path)[0]["image"]
     assert torch.equal(center, full[:, 12:28, 12:28])  # eval splits always crop the centre
@@ -76,7 +76,7 @@ def test_split_folders_are_used(tmp_path):
     for split, folder in (("train", "train"), ("val", "validate"), ("test", "test")):
         for i in range(2):
             write_png(tmp_path / folder / f"{split}{i}.png", random_image(i))
-    names = {s: sorted(ImageFolder(split=s, root=tmp_path)[i]["name"] for i in range(2))
+    names = {s: sorted(construct(ImageFolder, split=s, root=tmp_path)[i]["name"] for i in range(2))
              for s in ("train", "val", "test")}
     assert names == {"train": ["train0", "train1"], "val": ["val0", "val1"], "test": ["test0", "test1"]}
 
@@ -85,7 +85,7 @@ def test_hash_split_is_deterministic_and_disjoint(tmp_path):
     for i in range(40):
         write_png(tmp_path / f"d{i % 3}" / f"{i}.png", random_image(i, 8, 8))
     def names(split):
-        ds = ImageFolder(split=split, root=tmp_path, val_fraction=0.25, test_fraction=0.25)
+        ds = construct(ImageFolder, split=split, root=tmp_path, val_fraction=0.25, test_fraction=0.25)
         return [ds[i]["name"] for i in range(len(ds))]
     parts = {s: names(s) for s in ("train", "val", "test")}
     assert parts == {s: names(s) for s in ("train", "val", "test")}
@@ -124,13 +124,13 @@ def test_cache_budget_limits_what_is_kept(mixed_tree):
 
 def test_missing_empty_and_empty_split_errors(tmp_path):
     with pytest.raises(DataError, match=r"nope.*split 'train'"):
-        ImageFolder(split="train", root=tmp_path / "nope")
+        construct(ImageFolder, split="train", root=tmp_path / "nope", checked=False)
     (tmp_path / "empty").mkdir()
     with pytest.raises(DataError, match=r"empty: no images found \(split 'val'\)"):
-        ImageFolder(split="val", root=tmp_path / "empty")
+        construct(ImageFolder, split="val", root=tmp_path / "empty")
     write_png(tmp_path / "one" / "a.png", random_image(0))
     with pytest.raises(DataError, match=r"one: split 'test' is empty"):
-        ImageFolder(split="test", root=tmp_path / "one", test_fraction=0.0)
+        construct(ImageFolder, split="test", root=tmp_path / "one", test_fraction=0.0)
     write_png(tmp_path / "bad" / "a.png", random_image(0))
     truncate(tmp_path / "bad" / "a.png")
     with pytest.warns(UnreadableFilesWarning), pytest.raises(DataError, match="no readable files"):

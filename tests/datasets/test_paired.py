@@ -5,7 +5,7 @@ import cv2
 import numpy as np
 import pytest
 import torch
-from dataset_trees import random_image, write_png
+from dataset_trees import construct, random_image, write_png
 
 from corefill.datasets.paired import PairedFolder
 from corefill.errors import DataError
@@ -26,7 +26,7 @@ def make_pairs(tmp_path, count=6):
 
 def test_pairs_matched_across_extensions_and_cropped_together(tmp_path):
     inputs, targets = make_pairs(tmp_path)
-    ds = PairedFolder(split="train", input_root=inputs, target_root=targets, channels=1,
+    ds = construct(PairedFolder, split="train", input_root=inputs, target_root=targets, channels=1,
                       input_channels=1, crop=[10, 12], val_fraction=0, test_fraction=0)
     assert len(ds) == 6
     check_dataset(ds, max_items=6)
@@ -40,7 +40,7 @@ def test_pairs_matched_across_extensions_and_cropped_together(tmp_path):
 
 def test_input_follows_target_size_and_channels(tmp_path):
     inputs, targets = make_pairs(tmp_path, count=3)
-    ds = PairedFolder(split="train", input_root=inputs, target_root=targets, channels=3,
+    ds = construct(PairedFolder, split="train", input_root=inputs, target_root=targets, channels=3,
                       input_channels=1, size=[12, 16], val_fraction=0, test_fraction=0)
     item = ds[0]
     assert item["image"].shape == (3, 12, 16) and item["input"].shape == (1, 12, 16)
@@ -51,7 +51,7 @@ def test_hash_split_keeps_pairs_together(tmp_path):
     inputs, targets = make_pairs(tmp_path, count=30)
     seen = []
     for split in ("train", "val", "test"):
-        ds = PairedFolder(split=split, input_root=inputs, target_root=targets,
+        ds = construct(PairedFolder, split=split, input_root=inputs, target_root=targets,
                           val_fraction=0.3, test_fraction=0.3)
         seen += [ds[i]["name"] for i in range(len(ds))]
     assert sorted(seen) == sorted(set(seen)) and len(seen) == 30
@@ -62,12 +62,12 @@ def test_unmatched_files_are_an_error_with_count_and_example(tmp_path):
     write_png(targets / "extra1.png", random_image(0, 8, 8))
     write_png(targets / "extra2.png", random_image(0, 8, 8))
     with pytest.raises(DataError, match=r"2 file\(s\) have no counterpart in .*A \(e\.g\. 'extra1'\)"):
-        PairedFolder(split="train", input_root=inputs, target_root=targets,
+        construct(PairedFolder, split="train", input_root=inputs, target_root=targets,
                      val_fraction=0, test_fraction=0)
     (targets / "extra1.png").unlink(), (targets / "extra2.png").unlink()
     write_png(inputs / "lonely.png", random_image(0, 8, 8))
     with pytest.raises(DataError, match="1 file.*'lonely'"):
-        PairedFolder(split="train", input_root=inputs, target_root=targets,
+        construct(PairedFolder, split="train", input_root=inputs, target_root=targets,
                      val_fraction=0, test_fraction=0)
 
 
@@ -75,7 +75,7 @@ def test_cache_on_off_identical(tmp_path):
     inputs, targets = make_pairs(tmp_path)
     kw = dict(split="train", input_root=inputs, target_root=targets, crop=8, val_fraction=0,
               test_fraction=0)
-    a, b = PairedFolder(**kw), PairedFolder(cache=False, **kw)
+    a, b = construct(PairedFolder, **kw), construct(PairedFolder, cache=False, **kw)
     for i in range(len(a)):
         assert torch.equal(a[i]["image"], b[i]["image"]) and torch.equal(a[i]["input"], b[i]["input"])
     assert np.isclose(a.cached_bytes, 6 * 24 * 32 * 3 * 4 * 2)

@@ -6,6 +6,7 @@ import pytest
 import torch
 from pydantic import ValidationError
 
+from dataset_trees import construct
 from corefill.datasets import photos as photos_module
 from corefill.datasets.params import SamplePhotosParams
 from corefill.datasets.photos import CATALOGUE, SamplePhotos, load_photos, package_folder
@@ -39,21 +40,21 @@ def test_files_come_from_the_installed_wheel_folders():
 
 
 def test_crops_are_the_photo_pixels_mapped_to_the_value_range():
-    data = SamplePhotos(split="val", photos=["coffee"], value_range=(0.0, 1.0), **SMALL)
+    data = construct(SamplePhotos, split="val", photos=["coffee"], value_range=(0.0, 1.0), **SMALL)
     (photo,) = load_photos(("coffee",), 3, 96)
     for index in range(len(data)):
         top, left = data.crop_origin(index)
         expected = torch.from_numpy(photo[top:top + 24, left:left + 24].transpose(2, 0, 1).copy())
         assert torch.allclose(data[index]["image"], expected)
     assert data[1]["name"] == "coffee_val#1"
-    signed = SamplePhotos(split="val", photos=["coffee"], **SMALL)
+    signed = construct(SamplePhotos, split="val", photos=["coffee"], **SMALL)
     assert torch.allclose(signed[0]["image"], data[0]["image"] * 2 - 1, atol=1e-6)
 
 
 def test_region_split_bands_never_overlap():
     extents = {}
     for split in ("train", "val", "test"):
-        data = SamplePhotos(split=split, photos=["rocket"], **{**SMALL, "crops_per_image": 64})
+        data = construct(SamplePhotos, split=split, photos=["rocket"], **{**SMALL, "crops_per_image": 64})
         lefts = [data.crop_origin(i, epoch) for i in range(len(data)) for epoch in range(3)]
         columns = [left for _, left in lefts]
         extents[split] = (min(columns), max(columns) + 24)  # rocket is landscape: bands of columns
@@ -61,7 +62,7 @@ def test_region_split_bands_never_overlap():
 
 
 def test_photo_split_gives_each_split_its_own_photos():
-    seen = {split: {n for n, _, _ in SamplePhotos(split=split, split_by="photo", **SMALL).photos}
+    seen = {split: {n for n, _, _ in construct(SamplePhotos, split=split, split_by="photo", **SMALL).photos}
             for split in ("train", "val", "test")}
     assert not seen["train"] & seen["val"] and not seen["train"] & seen["test"]
     assert not seen["val"] & seen["test"] and seen["val"] and seen["test"]
@@ -69,16 +70,16 @@ def test_photo_split_gives_each_split_its_own_photos():
 
 
 def test_eval_crops_fixed_train_crops_change_per_epoch():
-    val = SamplePhotos(split="val", photos=["chelsea"], **SMALL)
+    val = construct(SamplePhotos, split="val", photos=["chelsea"], **SMALL)
     assert torch.equal(val[2]["image"], val[(5, 2)]["image"])
-    train = SamplePhotos(split="train", photos=["chelsea"], **SMALL)
+    train = construct(SamplePhotos, split="train", photos=["chelsea"], **SMALL)
     assert torch.equal(train[1]["image"], train[(0, 1)]["image"])
     assert torch.equal(train[(3, 1)]["image"], train[(3, 1)]["image"])
     assert train.crop_origin(1, 0) != train.crop_origin(1, 1)
 
 
 def test_grey_photos_have_one_channel():
-    data = SamplePhotos(split="test", photos="grey", channels=1, **SMALL)
+    data = construct(SamplePhotos, split="test", photos="grey", channels=1, **SMALL)
     assert data.channels == 1 and data[0]["image"].shape == (1, 24, 24)
     assert {n for n, _, _ in data.photos} <= set(CATALOGUE) - set(photos_module.COLOUR)
 
@@ -88,7 +89,7 @@ def test_missing_scikit_image_is_a_one_line_data_error(monkeypatch):
     monkeypatch.setattr(photos_module, "package_folder",
                         lambda package: None if package == "skimage" else real(package))
     with pytest.raises(DataError, match="pip install scikit-image") as info:
-        SamplePhotos(split="train")
+        construct(SamplePhotos, split="train")
     assert "\n" not in str(info.value)
 
 
@@ -97,14 +98,14 @@ def test_missing_named_photo_names_the_file(monkeypatch):
     monkeypatch.setattr(photos_module, "package_folder",
                         lambda package: None if package == "sklearn" else real(package))
     with pytest.raises(DataError, match="'china'.*pip install scikit-learn"):
-        SamplePhotos(split="train", photos=["china"], **SMALL)
-    names = {n for n, _, _ in SamplePhotos(split="train", **SMALL).photos}
+        construct(SamplePhotos, split="train", photos=["china"], **SMALL)
+    names = {n for n, _, _ in construct(SamplePhotos, split="train", **SMALL).photos}
     assert "china" not in names and "astronaut" in names  # groups keep what is installed
 
 
 def test_region_too_small_for_the_crop_names_the_photo():
     with pytest.raises(DataError, match="astronaut: the val region"):
-        SamplePhotos(split="val", photos=["astronaut"], size=64, crop_size=32)
+        construct(SamplePhotos, split="val", photos=["astronaut"], size=64, crop_size=32)
 
 
 @pytest.mark.parametrize("bad", [{"crop_size": 400, "size": 320}, {"photos": ["lena"]},
@@ -116,6 +117,6 @@ def test_params_reject_bad_values(bad):
 
 def test_defaults_build_every_split():
     params = SamplePhotosParams().model_dump()
-    sizes = [len(SamplePhotos(split=s, **params)) for s in ("train", "val", "test")]
+    sizes = [len(construct(SamplePhotos, split=s, **params)) for s in ("train", "val", "test")]
     assert all(n > 0 for n in sizes)
-    assert np.isclose(SamplePhotos(split="test", **params)[0]["image"].abs().max(), 1.0, atol=0.2)
+    assert np.isclose(construct(SamplePhotos, split="test", **params)[0]["image"].abs().max(), 1.0, atol=0.2)

@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from corefill.errors import DataError
-from corefill.testing import check_component
+from corefill.testing import check_component, construct
 from corefill.datasets.base import UnreadableFilesWarning
 from corefill_cifar_ce.datasets.batches import RECORD_BYTES
 from corefill_cifar_ce.datasets.cifar10 import Cifar10
@@ -41,32 +41,32 @@ def test_conforms(cifar_root, split):
 
 def test_records_decode_to_planar_rgb_in_range(cifar_root):
     root, pixels = cifar_root
-    test = Cifar10(split="test", root=str(root), value_range=(0.0, 1.0))
+    test = construct(Cifar10, split="test", root=str(root), value_range=(0.0, 1.0))
     assert len(test) == 20
     item = test[3]
     assert item["name"] == "test_batch#3" and item["label"] == 3
     expected = torch.from_numpy(pixels["test_batch"][3].reshape(3, 32, 32) / 255.0).float()
     assert torch.allclose(item["image"], expected)
-    assert Cifar10(split="test", root=str(root))[3]["image"].min() >= -1.0
+    assert construct(Cifar10, split="test", root=str(root))[3]["image"].min() >= -1.0
 
 
 def test_train_and_val_partition_the_training_batches(cifar_root):
     root = str(cifar_root[0])
-    train = Cifar10(split="train", root=root, val_fraction=0.3)
-    val = Cifar10(split="val", root=root, val_fraction=0.3)
+    train = construct(Cifar10, split="train", root=root, val_fraction=0.3)
+    val = construct(Cifar10, split="val", root=root, val_fraction=0.3)
     assert len(train) + len(val) == 100 and len(val) > 0
     assert not set(train.names) & set(val.names)
     # The root may also be the batches folder itself.
-    assert Cifar10(split="val", root=f"{root}/cifar-10-batches-bin", val_fraction=0.3).names == val.names
+    assert construct(Cifar10, split="val", root=f"{root}/cifar-10-batches-bin", val_fraction=0.3).names == val.names
 
 
 def test_class_filter_by_name_or_id(cifar_root):
     root = str(cifar_root[0])
-    cats = Cifar10(split="train", root=root, classes=["cat"], val_fraction=0.0)
+    cats = construct(Cifar10, split="train", root=root, classes=["cat"], val_fraction=0.0)
     assert len(cats) == 10 and {cats[i]["label"] for i in range(len(cats))} == {3}
-    both = Cifar10(split="test", root=root, classes=[3, "dog"])
+    both = construct(Cifar10, split="test", root=root, classes=[3, "dog"])
     assert sorted(both.labels.tolist()) == [3, 3, 5, 5]
-    assert len(Cifar10(split="test", root=root, limit=4)) == 4
+    assert len(construct(Cifar10, split="test", root=root, limit=4)) == 4
 
 
 def test_truncated_file_is_skipped_and_counted(cifar_root):
@@ -75,7 +75,7 @@ def test_truncated_file_is_skipped_and_counted(cifar_root):
     path.write_bytes(path.read_bytes()[: RECORD_BYTES * 2 + 7])
     with pytest.warns(UnreadableFilesWarning, match=r"skipped 1 unreadable file\(s\) of 6; "
                       r"first: .*data_batch_2.bin: 6153 bytes"):
-        train = Cifar10(split="train", root=str(root), val_fraction=0.0)
+        train = construct(Cifar10, split="train", root=str(root), val_fraction=0.0)
     assert len(train) == 80 and not any(n.startswith("data_batch_2#") for n in train.names)
 
 
@@ -83,30 +83,30 @@ def test_bad_label_and_missing_root(tmp_path):
     write_batch(tmp_path / "test_batch.bin", [1, 12], seed=0)
     with pytest.warns(UnreadableFilesWarning), \
             pytest.raises(DataError, match="no readable test_batch for split 'test'.*record 1 has label 12"):
-        Cifar10(split="test", root=str(tmp_path))
+        construct(Cifar10, split="test", root=str(tmp_path))
     with pytest.raises(DataError, match="nowhere does not exist"):
-        Cifar10(split="test", root=str(tmp_path / "nowhere"))
+        construct(Cifar10, split="test", root=str(tmp_path / "nowhere"))
     (tmp_path / "empty").mkdir()
     with pytest.raises(DataError, match="no CIFAR-10 batches in .*empty"):
-        Cifar10(split="train", root=str(tmp_path / "empty"))
+        construct(Cifar10, split="train", root=str(tmp_path / "empty"))
 
 
 def test_class_filter_that_empties_a_split(cifar_root):
     with pytest.raises(DataError, match="split 'val' is empty"):
-        Cifar10(split="val", root=str(cifar_root[0]), val_fraction=0.0)
+        construct(Cifar10, split="val", root=str(cifar_root[0]), val_fraction=0.0)
 
 
 @pytest.mark.parametrize("split", ["train", "val", "test"])
 def test_embedded_default_is_real_photo_crops(split):
     params = {"embedded_train_crops": 8, "embedded_eval_crops": 2}
     check_component("dataset", "cifar10", params, split=split)
-    data = Cifar10(split=split, **params)
+    data = construct(Cifar10, split=split, **params)
     assert data[0]["image"].shape == (3, 32, 32) and data[0]["label"] == -1
     assert data[0]["image"].std() > 0.01  # a photo, not a constant
 
 
 def test_embedded_train_crops_change_per_epoch():
-    data = Cifar10(split="train", embedded_train_crops=4)
+    data = construct(Cifar10, split="train", embedded_train_crops=4)
     assert data.accepts_epoch_key
     assert not torch.equal(data[(0, 1)]["image"], data[(1, 1)]["image"])
     assert torch.equal(data[1]["image"], data[(0, 1)]["image"])

@@ -15,7 +15,7 @@ from cifar_trees import malicious_pickle, py2_pickle, py_batches, write_archive,
 
 from corefill.datasets.base import UnreadableFilesWarning  # noqa: E402
 from corefill.errors import DataError  # noqa: E402
-from corefill.testing import check_component  # noqa: E402
+from corefill.testing import check_component, construct  # noqa: E402
 from corefill_cifar_ce.datasets.cifar10 import Cifar10  # noqa: E402
 from corefill_cifar_ce.datasets.safe_pickle import ForbiddenPickleError  # noqa: E402
 
@@ -49,7 +49,7 @@ def test_fixture_is_a_python2_cpickle_stream(batches):
 @pytest.mark.parametrize("where", ["parent", "folder"])
 def test_python_batches_decode_to_the_written_pixels(py_root, batches, where):
     root = py_root if where == "parent" else py_root / "cifar-10-batches-py"
-    test = Cifar10(split="test", root=str(root), value_range=(0.0, 1.0))
+    test = construct(Cifar10, split="test", root=str(root), value_range=(0.0, 1.0))
     assert len(test) == 12 and test[4]["name"] == "test_batch#4" and test[4]["label"] == 4
     rows = batches["test_batch"][b"data"]
     expected = torch.from_numpy(rows[4].reshape(3, 32, 32) / 255.0).float()
@@ -66,10 +66,10 @@ def test_archive_is_read_without_extracting(tmp_path, py_root, batches):
     archive = write_archive(tmp_path / "dl" / "cifar-10-python.tar.gz", py_root / "cifar-10-batches-py")
     before = sorted(p.name for p in archive.parent.iterdir())
     for root in (archive, archive.parent):  # the archive's path, or the folder holding it
-        train = Cifar10(split="train", root=str(root), val_fraction=0.25)
-        val = Cifar10(split="val", root=str(root), val_fraction=0.25)
+        train = construct(Cifar10, split="train", root=str(root), val_fraction=0.25)
+        val = construct(Cifar10, split="val", root=str(root), val_fraction=0.25)
         assert len(train) + len(val) == 60 and not set(train.names) & set(val.names)
-    cats = Cifar10(split="test", root=str(archive), classes=["cat"])
+    cats = construct(Cifar10, split="test", root=str(archive), classes=["cat"])
     assert cats.labels.tolist() == [3] and cats.names == ["test_batch#3"]
     assert np.array_equal(cats.images[0].reshape(-1), batches["test_batch"][b"data"][3])
     assert sorted(p.name for p in archive.parent.iterdir()) == before  # nothing extracted
@@ -79,7 +79,7 @@ def test_malicious_pickle_is_refused_and_never_run(tmp_path, py_root):
     marker = tmp_path / "pwned"
     (py_root / "cifar-10-batches-py" / "test_batch").write_bytes(malicious_pickle(marker))
     with pytest.raises(ForbiddenPickleError, match=r"test_batch: refused to unpickle os\.system") as info:
-        Cifar10(split="test", root=str(py_root))
+        construct(Cifar10, split="test", root=str(py_root))
     assert "\n" not in str(info.value) and isinstance(info.value, DataError)
     assert not marker.exists()
 
@@ -90,7 +90,7 @@ def test_malicious_pickle_inside_the_archive(tmp_path, py_root):
     archive = write_archive(tmp_path / "cifar-10-python.tar.gz", py_root / "cifar-10-batches-py")
     with pytest.raises(DataError, match=r"cifar-10-python.tar.gz:cifar-10-batches-py/data_batch_3: "
                        r"refused to unpickle os\.system"):
-        Cifar10(split="train", root=str(archive))
+        construct(Cifar10, split="train", root=str(archive))
     assert not marker.exists()
 
 
@@ -99,7 +99,7 @@ def test_corrupt_and_empty_pickles_are_skipped_and_counted(py_root):
     (folder / "data_batch_2").write_bytes((folder / "data_batch_2").read_bytes()[:5000])
     (folder / "data_batch_5").write_bytes(b"")
     with pytest.warns(UnreadableFilesWarning, match=r"skipped 2 unreadable file\(s\) of 6"):
-        train = Cifar10(split="train", root=str(py_root), val_fraction=0.0)
+        train = construct(Cifar10, split="train", root=str(py_root), val_fraction=0.0)
     assert len(train) == 36
     assert {n.split("#")[0] for n in train.names} == {"data_batch_1", "data_batch_3", "data_batch_4"}
 
@@ -110,4 +110,4 @@ def test_a_batch_without_labels_is_named(tmp_path, batches):
     (tmp_path / "test_batch").write_bytes(py2_pickle(batch))
     with pytest.warns(UnreadableFilesWarning), \
             pytest.raises(DataError, match="test_batch: field 'labels' is missing"):
-        Cifar10(split="test", root=str(tmp_path))
+        construct(Cifar10, split="test", root=str(tmp_path))

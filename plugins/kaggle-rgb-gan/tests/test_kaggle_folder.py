@@ -15,7 +15,7 @@ from kaggle_trees import BLOCK_MASKS, SPLITS, STROKE_MASKS, UNREADABLE, expected
 from corefill.datasets.base import UnreadableFilesWarning  # noqa: E402
 from corefill.engine.data import MaskedDataset  # noqa: E402
 from corefill.maskers.strokes import ShapesMasker  # noqa: E402
-from corefill.testing import check_component, run_cli  # noqa: E402
+from corefill.testing import check_component, construct, run_cli  # noqa: E402
 from corefill.testing.files import skipped_count  # noqa: E402
 from corefill_kaggle_rgb_gan.datasets.images import kaggle_images  # noqa: E402
 
@@ -35,19 +35,19 @@ def names(dataset) -> list[str]:
 
 def test_split_folders_and_unreadable_files_counted(tree):
     with pytest.warns(UnreadableFilesWarning) as records:
-        train = kaggle_images(split="train", root=str(tree), **FOLDER)
+        train = construct(kaggle_images, split="train", root=str(tree), **FOLDER)
     assert skipped_count(records) == UNREADABLE["train"]
     # rocket.jpg is a good photo whose mask file is corrupt: the pair is skipped.
     assert sorted(p.name for p in train.skipped) == ["empty.jpg", "rocket.jpg", "truncated.png"]
     assert sorted(names(train)) == sorted(set(SPLITS["train"]) - {"rocket"})
-    assert sorted(names(kaggle_images(split="test", root=str(tree), **FOLDER))) == sorted(SPLITS["test"])
+    assert sorted(names(construct(kaggle_images, split="test", root=str(tree), **FOLDER))) == sorted(SPLITS["test"])
     item = train[names(train).index("coins16")]  # a 16-bit grey PNG becomes RGB
     assert item["image"].shape == (3, 32, 32) and -1.0 <= item["image"].min() < item["image"].max() <= 1.0
 
 
 @IGNORE_SKIPS
 def test_items_carry_their_premade_masks(tree):
-    train = kaggle_images(split="train", root=str(tree), **FOLDER)
+    train = construct(kaggle_images, split="train", root=str(tree), **FOLDER)
     assert train.masked == 3  # astronaut, coffee, camera (stored at twice its image's size)
     for index, stem in enumerate(names(train)):
         item = train[index]
@@ -60,8 +60,8 @@ def test_items_carry_their_premade_masks(tree):
 
 @IGNORE_SKIPS
 def test_the_engine_uses_premade_masks_and_draws_the_rest(tree):
-    masker = ShapesMasker(max_hole_fraction=0.4)
-    train = MaskedDataset(kaggle_images(split="train", root=str(tree), **FOLDER), masker, seed=0, split="train")
+    masker = construct(ShapesMasker, max_hole_fraction=0.4)
+    train = MaskedDataset(construct(kaggle_images, split="train", root=str(tree), **FOLDER), masker, seed=0, split="train")
     stems = names(train.base)
     for stem in ("astronaut", "motorcycle"):
         item = train[(1, stems.index(stem))]
@@ -75,7 +75,7 @@ def test_the_engine_uses_premade_masks_and_draws_the_rest(tree):
 
 
 def test_black_is_hole_inverts_the_files(tree):
-    test = kaggle_images(split="test", root=str(tree), mask_polarity="black-is-hole", **FOLDER)
+    test = construct(kaggle_images, split="test", root=str(tree), mask_polarity="black-is-hole", **FOLDER)
     for index, stem in enumerate(names(test)):
         assert np.array_equal(test[index]["mask"][0].numpy(), 1 - expected_hole(tree, stem, 32))
 
@@ -83,7 +83,7 @@ def test_black_is_hole_inverts_the_files(tree):
 def test_flat_folder_splits_by_name_and_never_reads_masks_as_images(tmp_path):
     root = write_tree(tmp_path / "flat", split_folders=False)
     with pytest.warns(UnreadableFilesWarning) as records:
-        splits = [kaggle_images(split=s, root=str(root), **FOLDER) for s in ("train", "val", "test")]
+        splits = [construct(kaggle_images, split=s, root=str(root), **FOLDER) for s in ("train", "val", "test")]
     assert skipped_count(records) == sum(UNREADABLE.values())
     every = sorted(n for d in splits for n in names(d))
     assert every == sorted({s for images in SPLITS.values() for s in images} - {"rocket"})
@@ -117,5 +117,5 @@ def test_a_masks_folder_matching_no_image_is_reported(tmp_path):
     for mask in (root / "masks").iterdir():
         mask.rename(mask.with_name(f"mask_{mask.name}"))
     with pytest.warns(UserWarning, match="none of the 3 test images has a mask in .*masks"):
-        test = kaggle_images(split="test", root=str(root), **FOLDER)
+        test = construct(kaggle_images, split="test", root=str(root), **FOLDER)
     assert test.masked == 0 and "mask" not in test[0]

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 import torch
 
+from corefill.testing import construct
 from corefill.errors import DataError
 from corefill_knee_ce.datasets.knee import KneeRadiographs
 from corefill_knee_ce.datasets.params import KneeRadiographsParams
@@ -68,9 +69,9 @@ def kaggle_root(tmp_path):
 
 
 def test_kaggle_layout_splits_grades_and_rules(kaggle_root, tmp_path):
-    train = KneeRadiographs(split="train", **params(root=str(kaggle_root), size=32, augment="none"))
-    val = KneeRadiographs(split="val", **params(root=str(kaggle_root), size=32))
-    test = KneeRadiographs(split="test", **params(root=str(kaggle_root), size=32))
+    train = construct(KneeRadiographs, split="train", **params(root=str(kaggle_root), size=32, augment="none"))
+    val = construct(KneeRadiographs, split="val", **params(root=str(kaggle_root), size=32))
+    test = construct(KneeRadiographs, split="test", **params(root=str(kaggle_root), size=32))
     names = {s: {d[i]["name"] for i in range(len(d))} for s, d in
              (("train", train), ("val", val), ("test", test))}
     assert "train/1/negative.png" in names["train"]
@@ -94,8 +95,8 @@ def test_kaggle_layout_splits_grades_and_rules(kaggle_root, tmp_path):
 
 
 def test_negative_png_and_dicom_come_out_bright_on_dense(kaggle_root):
-    val = KneeRadiographs(split="val", **params(root=str(kaggle_root), size=32))
-    train = KneeRadiographs(split="train", **params(root=str(kaggle_root), size=32, augment="none"))
+    val = construct(KneeRadiographs, split="val", **params(root=str(kaggle_root), size=32))
+    train = construct(KneeRadiographs, split="train", **params(root=str(kaggle_root), size=32, augment="none"))
     for dataset, wanted in ((train, "train/1/negative.png"), (val, "val/3/scan.dcm")):
         item = next(dataset[i] for i in range(len(dataset)) if dataset[i]["name"] == wanted)
         image = item["image"][0]
@@ -106,19 +107,19 @@ def test_negative_png_and_dicom_come_out_bright_on_dense(kaggle_root):
 def test_flat_folder_is_split_by_name_hash(tmp_path):
     for k in range(30):
         save_png(tmp_path / "flat" / f"knee{k:02d}.png", radiograph(seed=k))
-    sizes = [len(KneeRadiographs(split=s, **params(root=str(tmp_path / "flat"), size=16,
+    sizes = [len(construct(KneeRadiographs, split=s, **params(root=str(tmp_path / "flat"), size=16,
                                                    augment="none")))
              for s in ("train", "val", "test")]
     assert sum(sizes) == 30 and min(sizes) > 0 and sizes[0] > sizes[1]
 
 
 def test_augmentation_adds_mirrored_and_rotated_copies(kaggle_root):
-    plain = KneeRadiographs(split="train", **params(root=str(kaggle_root), size=32, augment="none"))
+    plain = construct(KneeRadiographs, split="train", **params(root=str(kaggle_root), size=32, augment="none"))
     n = len(plain)
-    mirror = KneeRadiographs(split="train", **params(root=str(kaggle_root), size=32))
+    mirror = construct(KneeRadiographs, split="train", **params(root=str(kaggle_root), size=32))
     assert len(mirror) == 2 * n
     assert torch.equal(mirror[n]["image"], plain[0]["image"].flip(-1))
-    dihedral = KneeRadiographs(split="train", **params(root=str(kaggle_root), size=32,
+    dihedral = construct(KneeRadiographs, split="train", **params(root=str(kaggle_root), size=32,
                                                       augment="dihedral"))
     assert len(dihedral) == 8 * n
     variants = [dihedral[k * n]["image"] for k in range(8)]
@@ -126,13 +127,13 @@ def test_augmentation_adds_mirrored_and_rotated_copies(kaggle_root):
     assert len({v.numpy().tobytes() for v in variants}) == 8  # all distinct
     assert torch.equal(dihedral[3 * n]["image"], dihedral[3 * n]["image"])  # deterministic
     # Held-out splits are never augmented.
-    val = KneeRadiographs(split="val", **params(root=str(kaggle_root), size=32, augment="dihedral"))
+    val = construct(KneeRadiographs, split="val", **params(root=str(kaggle_root), size=32, augment="dihedral"))
     assert len(val) == 3
 
 
 def test_missing_root_names_the_path(tmp_path):
     with pytest.raises(DataError, match="folder not found: .*nowhere"):
-        KneeRadiographs(split="train", **params(root=str(tmp_path / "nowhere")))
+        construct(KneeRadiographs, split="train", **params(root=str(tmp_path / "nowhere")))
 
 
 def _position(name):
@@ -144,9 +145,9 @@ def _position(name):
 def test_embedded_crops_hold_out_whole_bands():
     size = 32
     config = params(size=size, train_crops=200, embedded_scale=0.0625)
-    train = KneeRadiographs(split="train", **{**config, "augment": "none"})
+    train = construct(KneeRadiographs, split="train", **{**config, "augment": "none"})
     held = [_position(d[i]["name"]) for split in ("val", "test")
-            for d in [KneeRadiographs(split=split, **config)] for i in range(len(d))]
+            for d in [construct(KneeRadiographs, split=split, **config)] for i in range(len(d))]
     assert len(train) > 50 and held
     for i in range(len(train)):
         stem, y, x = _position(train[i]["name"])

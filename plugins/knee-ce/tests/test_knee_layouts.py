@@ -21,6 +21,7 @@ import pytest
 from click.testing import CliRunner
 from pydicom.data import get_testdata_file
 
+from corefill.testing import construct
 from corefill.cli import cli
 from corefill.datasets import io
 from corefill.datasets.base import UnreadableFilesWarning
@@ -120,8 +121,8 @@ def params(root, **overrides):
 
 def test_kaggle_layout_keeps_grades_bit_depths_and_counts_broken_files(kaggle_tree, tmp_path):
     with pytest.warns(UnreadableFilesWarning, match=f"skipped {UNREADABLE} unreadable"):
-        train = KneeRadiographs(split="train", **params(kaggle_tree, augment="none"))
-    test = KneeRadiographs(split="test", **params(kaggle_tree))
+        train = construct(KneeRadiographs, split="train", **params(kaggle_tree, augment="none"))
+    test = construct(KneeRadiographs, split="test", **params(kaggle_tree))
     summary = train.prepared.summary()
     assert summary["kept"] == KEPT and summary["counts"]["unreadable"] == UNREADABLE
     assert summary["images_seen"] == sum(KEPT.values()) + UNREADABLE  # auto_test/ not read
@@ -139,7 +140,7 @@ def test_kaggle_layout_keeps_grades_bit_depths_and_counts_broken_files(kaggle_tr
 
 def test_flat_folder_with_dicom_is_split_by_name(flat_tree):
     with pytest.warns(UnreadableFilesWarning, match=f"skipped {UNREADABLE} unreadable"):
-        splits = {s: KneeRadiographs(split=s, **params(flat_tree, augment="none"))
+        splits = {s: construct(KneeRadiographs, split=s, **params(flat_tree, augment="none"))
                   for s in ("train", "val", "test")}
     names = {s: [d[i]["name"] for i in range(len(d))] for s, d in splits.items()}
     assert sum(len(n) for n in names.values()) == FLAT_PNGS + 2  # + the DICOM and the JPEG
@@ -152,7 +153,7 @@ def test_flat_folder_with_dicom_is_split_by_name(flat_tree):
 
 def test_auto_augment_is_mirror_for_a_folder(kaggle_tree):
     with pytest.warns(UnreadableFilesWarning):
-        auto = KneeRadiographs(split="train", **params(kaggle_tree, augment="auto"))
+        auto = construct(KneeRadiographs, split="train", **params(kaggle_tree, augment="auto"))
     assert len(auto) == 2 * KEPT["train"]
 
 

@@ -12,7 +12,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from mae_trees import IMAGES, UNREADABLE, photo, write_flat_tree, write_image  # noqa: E402
 
 from corefill.datasets.base import UnreadableFilesWarning  # noqa: E402
-from corefill.testing import check_component, run_cli  # noqa: E402
+from corefill.testing import check_component, construct, run_cli  # noqa: E402
 from corefill.testing.files import skipped_count  # noqa: E402
 from corefill_masked_autoencoder.datasets.images import completion_images  # noqa: E402
 
@@ -29,7 +29,7 @@ def tree(tmp_path_factory):
 
 def test_every_readable_image_once_and_unreadable_ones_counted(tree):
     with pytest.warns(UnreadableFilesWarning) as records:
-        splits = {s: completion_images(split=s, root=str(tree), **FOLDER) for s in ("train", "val", "test")}
+        splits = {s: construct(completion_images, split=s, root=str(tree), **FOLDER) for s in ("train", "val", "test")}
     assert skipped_count(records) == UNREADABLE
     names = [d.name(r) for d in splits.values() for r in d.records]
     assert sorted(Path(n).name for n in names) == sorted(IMAGES)  # disjoint, complete
@@ -39,7 +39,7 @@ def test_every_readable_image_once_and_unreadable_ones_counted(tree):
 
 @IGNORE_SKIPS
 def test_sixteen_bit_images_keep_their_precision(tree):
-    train = completion_images(split="train", root=str(tree), **{**FOLDER, "crop_size": 64, "size": 64})
+    train = construct(completion_images, split="train", root=str(tree), **{**FOLDER, "crop_size": 64, "size": 64})
     index = [train.name(r) for r in train.records].index("coins16")
     values = train[index]["image"].numpy() * 255.0
     assert np.abs(values - np.round(values)).max() > 0.05  # not quantised to 8 bits
@@ -56,13 +56,13 @@ def test_split_folders_win_over_the_hash(tmp_path):
         for stem in stems:
             name, size, kind = IMAGES[stem]
             write_image(tmp_path / split / f"{stem}.png", photo(name, size, kind))
-    val = completion_images(split="val", root=str(tmp_path), **FOLDER)
+    val = construct(completion_images, split="val", root=str(tmp_path), **FOLDER)
     assert [val.name(r) for r in val.records] == ["camera"]
 
 
 @IGNORE_SKIPS
 def test_crop_fit_takes_new_train_crops_each_epoch(tree):
-    train = completion_images(split="train", root=str(tree), fit="crop", **FOLDER)
+    train = construct(completion_images, split="train", root=str(tree), fit="crop", **FOLDER)
     assert train[(0, 0)]["image"].shape == (1, 32, 32)
     assert not np.array_equal(train[(0, 0)]["image"], train[(1, 0)]["image"])
 

@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from corefill.errors import DataError
-from corefill.testing import check_component
+from corefill.testing import check_component, construct
 from corefill_pix2pix.datasets.oasis import oasis_slices, scan_pairs
 
 SPLITS = {"train": "train", "val": "validate", "test": "test"}
@@ -41,7 +41,7 @@ def test_oasis_pairs_by_case_and_slice_and_decodes_labels(oasis_root):
         ("case_001_slice_0.nii.png", "seg_001_slice_0.nii.png"),
         ("case_001_slice_1.nii.png", "seg_001_slice_1.nii.png"),
     ]
-    data = oasis_slices(split="val", root=str(oasis_root), size=64)
+    data = construct(oasis_slices, split="val", root=str(oasis_root), size=64)
     item = data[0]
     assert item["name"] == "case_001_slice_0"
     assert item["input"].shape == (4, 64, 64) and item["image"].shape == (1, 64, 64)
@@ -54,8 +54,8 @@ def test_oasis_pairs_by_case_and_slice_and_decodes_labels(oasis_root):
 
 
 def test_oasis_scaled_encoding_matches_onehot_after_resize(oasis_root):
-    scaled = oasis_slices(split="test", root=str(oasis_root), size=32, input_encoding="scaled")
-    onehot = oasis_slices(split="test", root=str(oasis_root), size=32)
+    scaled = construct(oasis_slices, split="test", root=str(oasis_root), size=32, input_encoding="scaled")
+    onehot = construct(oasis_slices, split="test", root=str(oasis_root), size=32)
     item = scaled[1]
     assert item["input"].shape == (1, 32, 32) and item["image"].shape == (1, 32, 32)
     labels = (item["input"][0] + 1) * 1.5  # [-1, 1] back to 0..3
@@ -66,15 +66,15 @@ def test_oasis_scaled_encoding_matches_onehot_after_resize(oasis_root):
 
 def test_oasis_errors_name_the_path(oasis_root, tmp_path):
     with pytest.raises(DataError, match="root: .*nowhere is not a folder"):
-        oasis_slices(split="train", root=str(tmp_path / "nowhere"))
+        construct(oasis_slices, split="train", root=str(tmp_path / "nowhere"))
     empty = tmp_path / "empty"
     empty.mkdir()
     with pytest.raises(DataError, match="expected one image folder ending in '_validate'"):
-        oasis_slices(split="val", root=str(empty))
+        construct(oasis_slices, split="val", root=str(empty))
     for path in (oasis_root / "keras_png_slices_seg_train").iterdir():
         path.write_bytes(b"")
     with pytest.raises(DataError, match="keras_png_slices_train: no usable slice pairs"):
-        oasis_slices(split="train", root=str(oasis_root))
+        construct(oasis_slices, split="train", root=str(oasis_root))
 
 
 def test_oasis_conforms(oasis_root):
@@ -83,7 +83,7 @@ def test_oasis_conforms(oasis_root):
 
 
 def test_mni152_default_splits_are_disjoint_with_four_classes():
-    splits = {s: oasis_slices(split=s, size=128) for s in SPLITS}
+    splits = {s: construct(oasis_slices, split=s, size=128) for s in SPLITS}
     names = {s: set(d.names) for s, d in splits.items()}
     assert not names["train"] & names["val"] and not names["train"] & names["test"]
     assert not names["val"] & names["test"]

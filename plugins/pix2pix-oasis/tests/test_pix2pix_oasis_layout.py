@@ -20,6 +20,7 @@ from click.testing import CliRunner
 
 from corefill.cli import cli
 from corefill.datasets.base import UnreadableFilesWarning
+from corefill.testing import construct
 from corefill_pix2pix.datasets.mni152 import load_template, slice_labels
 from corefill_pix2pix.datasets.oasis import oasis_slices, scan_pairs
 from corefill_pix2pix.datasets.slices import resize_pair
@@ -97,7 +98,7 @@ def test_scan_pairs_keeps_good_slices_and_counts_broken_ones(oasis_tree):
 
 
 def test_odd_size_slices_decode_labels_0_85_170_255(oasis_tree):
-    data = oasis_slices(split="val", root=str(oasis_tree), size=128)
+    data = construct(oasis_slices, split="val", root=str(oasis_tree), size=128)
     image_path, seg_path = data.pairs[0]
     seg = cv2.imread(str(seg_path), cv2.IMREAD_GRAYSCALE)
     assert seg.shape == (233, 197) and set(np.unique(seg)) == {0, 85, 170, 255}
@@ -115,14 +116,14 @@ def test_odd_size_slices_decode_labels_0_85_170_255(oasis_tree):
 
 def test_one_warning_line_per_split_says_how_many_were_skipped(oasis_tree):
     with pytest.warns(UnreadableFilesWarning, match=r"train .*skipped 2 of 8 slice files"):
-        train = oasis_slices(split="train", root=str(oasis_tree), size=64)
+        train = construct(oasis_slices, split="train", root=str(oasis_tree), size=64)
     assert len(train) == 6 and len(train.skipped) == 2
 
 
 def test_kaggle_download_folder_is_found_one_level_down(kaggle_download, oasis_tree):
     with pytest.warns(UnreadableFilesWarning):
-        nested = oasis_slices(split="test", root=str(kaggle_download), size=64)
-        flat = oasis_slices(split="test", root=str(oasis_tree), size=64)
+        nested = construct(oasis_slices, split="test", root=str(kaggle_download), size=64)
+        flat = construct(oasis_slices, split="test", root=str(oasis_tree), size=64)
     assert nested.names == flat.names == ["case_003_slice_0", "case_003_slice_1"]
 
 

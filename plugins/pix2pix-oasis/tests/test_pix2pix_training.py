@@ -8,6 +8,7 @@ import yaml
 
 from corefill.config import load_recipe
 from corefill.engine import run
+from corefill.testing import construct
 from corefill_pix2pix.datasets.oasis import oasis_slices
 
 RECIPE = {
@@ -60,7 +61,7 @@ def test_training_reduces_l1_and_reports_against_the_baseline(trained_run):
 
 def test_test_outputs_cover_the_whole_test_split(trained_run):
     written = sorted((trained_run / "test_outputs").glob("*.png"))
-    names = oasis_slices(split="test", size=128, limit=8).names  # the recipe's limit
+    names = construct(oasis_slices, split="test", size=128, limit=8).names  # the recipe's limit
     assert [p.stem for p in written] == sorted(names)
     image = cv2.imread(str(written[len(written) // 2]), cv2.IMREAD_GRAYSCALE)
     assert image.shape == (128, 128) and image.std() > 5  # a brain, not a flat image

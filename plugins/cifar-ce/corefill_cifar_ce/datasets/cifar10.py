@@ -7,10 +7,13 @@ import numpy as np
 import torch
 from torch.utils.data import Dataset
 
+from corefill.datasets.params import SamplePhotosParams
+from corefill.datasets.photos import SamplePhotos
 from corefill.errors import DataError
+from corefill.registry import BuildContext
 
 from .batches import TEST_NAMES, TRAIN_NAMES
-from .params import CLASS_NAMES
+from .params import CLASS_NAMES, Cifar10Params
 from .sources import read_batches
 
 
@@ -50,22 +53,20 @@ class Cifar10(Dataset):
     channels = 3
     accepts_epoch_key = False  # True for the embedded photo crops (set per instance)
 
-    def __init__(self, *, split: str = "train", root: Optional[str] = None, classes=None,
-                 val_fraction: float = 0.1, limit: Optional[int] = None, seed: int = 0,
-                 value_range: Sequence[float] = (-1.0, 1.0), embedded_size: int = 128,
-                 embedded_train_crops: int = 256, embedded_eval_crops: int = 24) -> None:
+    def __init__(self, params: Cifar10Params, context: BuildContext) -> None:
+        split = context.split
         if split not in ("train", "val", "test"):
             raise DataError(f"cifar10: unknown split {split!r}")
-        self.split, self.limit = split, limit
-        self.value_range = (float(value_range[0]), float(value_range[1]))
+        self.split, self.limit = split, params.limit
+        self.value_range = (float(params.value_range[0]), float(params.value_range[1]))
         self.photos = None
-        if root is None:
-            self.photos = _embedded(split, seed, self.value_range, embedded_size,
-                                    embedded_train_crops, embedded_eval_crops)
+        if params.root is None:
+            self.photos = SamplePhotos(_embedded(params, split), context)
             self.accepts_epoch_key = True  # new train crops every epoch
             return
+        classes, val_fraction = params.classes, params.val_fraction
         self.labels, self.images, self.names, folder = load_split(
-            root, split, classes=classes, val_fraction=val_fraction, seed=seed)
+            params.root, split, classes=classes, val_fraction=val_fraction, seed=params.seed)
         if not self.names:
             raise DataError(f"cifar10: {folder}: split {split!r} is empty (classes={classes}, "
                             f"val_fraction={val_fraction})")
@@ -86,10 +87,10 @@ class Cifar10(Dataset):
                 "label": int(self.labels[index])}
 
 
-def _embedded(split, seed, value_range, size, train_crops, eval_crops):
-    from corefill.datasets.photos import SamplePhotos
-
-    return SamplePhotos(split=split, photos="colour", channels=3, size=size, crop_size=32,
-                        crops_per_image=train_crops if split == "train" else eval_crops,
-                        split_by="region", val_fraction=0.25, test_fraction=0.25, seed=seed,
-                        value_range=value_range)
+def _embedded(params: Cifar10Params, split: str) -> SamplePhotosParams:
+    """32² crops of the bundled colour photos, standing in for CIFAR-10 offline."""
+    crops = params.embedded_train_crops if split == "train" else params.embedded_eval_crops
+    return SamplePhotosParams(photos="colour", channels=3, size=params.embedded_size,
+                              crop_size=32, crops_per_image=crops, split_by="region",
+                              val_fraction=0.25, test_fraction=0.25, seed=params.seed,
+                              value_range=params.value_range)

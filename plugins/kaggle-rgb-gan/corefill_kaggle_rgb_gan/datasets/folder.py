@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import warnings
 from pathlib import Path
-from typing import Any, Optional, Sequence
+from typing import Any, Optional
 
 import cv2
 import numpy as np
@@ -19,6 +19,10 @@ from corefill.datasets.io import UnreadableFileError, list_images, probe_image, 
 from corefill.datasets.transforms import resize
 from corefill.errors import DataError
 from corefill.maskers.files import FromFilesMasker
+from corefill.maskers.params import FromFilesParams
+from corefill.registry import BuildContext
+
+from .params import KaggleImagesParams
 
 
 def _lister(masks: str):
@@ -32,27 +36,27 @@ def _mask_reader(root: Path, base: Path, masks: str, polarity: str) -> Optional[
     """The split folder's ``masks/`` if it has one, else the root's; None when neither exists."""
     for folder in (base / masks, root / masks):
         if folder.is_dir():
-            return FromFilesMasker(root=str(folder), polarity=polarity)
+            return FromFilesMasker(FromFilesParams(root=str(folder), polarity=polarity))
     return None
 
 
 class MaskedImageFolder(FileDataset):
     """Items ``{image (C, S, S) in value_range, name, [mask (1, S, S) {0,1}]}``, S = crop_size."""
 
-    def __init__(self, *, split: str, root: str, channels: int, crop_size: int, fit: str,
-                 size: Optional[int], value_range: Sequence[float], val_fraction: float,
-                 test_fraction: float, masks: str = "masks",
-                 mask_polarity: str = "white-is-hole") -> None:
-        files, self.base = split_files(Path(root), split, _lister(masks), val_fraction,
-                                       test_fraction, "images")
-        self.mask_files = _mask_reader(Path(root), self.base, masks, mask_polarity)
-        if fit == "stretch":
+    def __init__(self, params: KaggleImagesParams, context: BuildContext) -> None:
+        """``params.root`` is a folder (the embedded photos are not this class's)."""
+        root, split, crop_size = Path(params.root), context.split, params.crop_size
+        files, self.base = split_files(root, split, _lister(params.masks), params.val_fraction,
+                                       params.test_fraction, "images")
+        self.mask_files = _mask_reader(root, self.base, params.masks, params.mask_polarity)
+        if params.fit == "stretch":
             self.size, crop = [crop_size, crop_size], None
         else:  # the shorter side to `size` (never below the crop), then a square crop
-            self.size, crop = max(size or crop_size, crop_size), crop_size
-        self.read_channels = channels
-        super().__init__(records=files, where=str(root), split=split, value_range=value_range,
-                         channels=channels, crop=crop, crop_mode="random")
+            self.size, crop = max(params.size or crop_size, crop_size), crop_size
+        self.read_channels = params.channels
+        super().__init__(records=files, where=str(root), split=split,
+                         value_range=params.value_range, channels=params.channels, crop=crop,
+                         crop_mode="random")
         self.masked = sum(self.mask_path(r) is not None for r in self.records)
         if self.mask_files is not None and not self.masked:
             # A masks/ folder that matches nothing is most likely a naming mismatch.

@@ -14,7 +14,9 @@ from torch.utils.data import Dataset
 
 from corefill.datasets.base import report_skipped
 from corefill.errors import DataError
+from corefill.registry import BuildContext
 
+from .params import KneeRadiographsParams
 from .preprocess import Rules, apply_rules
 from .sources import embedded_items, folder_items
 
@@ -98,7 +100,9 @@ class KneeRadiographs(Dataset):
     value_range = (-1.0, 1.0)
     channels = 1
 
-    def __init__(self, *, split="train", augment="mirror", **config):
+    def __init__(self, params: KneeRadiographsParams, context: BuildContext):
+        split, augment = context.split, params.augment
+        config = params.model_dump(mode="json", exclude={"augment"})
         if split not in ("train", "val", "test"):
             raise DataError(f"knee-radiographs: unknown split {split!r}")
         self.split = split

@@ -23,7 +23,9 @@ import numpy as np
 
 from corefill.datasets.base import UnreadableFilesWarning
 from corefill.errors import DataError
+from corefill.registry import BuildContext
 
+from .params import OasisSlicesParams
 from .slices import LabelledSlices, evenly_spaced, labels_from_png
 
 SPLIT_SUFFIX = {"train": "train", "val": "validate", "test": "test"}
@@ -31,15 +33,16 @@ KAGGLE_FOLDER = "keras_png_slices_data"  # the folder the Kaggle download unpack
 _IDS = re.compile(r"(\d+)_slice_(\d+)")
 
 
-def oasis_slices(*, split: str, root=None, size=256, input_encoding="onehot", limit=None):
-    """Build the split: OASIS PNG slices under ``root``, or MNI152 template slices."""
-    if root is None:
+def oasis_slices(params: OasisSlicesParams, context: BuildContext):
+    """Build the split (OasisSlicesParams): OASIS PNG slices under ``root``, or MNI152
+    template slices when ``root`` is null."""
+    options = dict(split=context.split, size=params.size, input_encoding=params.input_encoding,
+                   limit=params.limit)
+    if params.root is None:
         from .mni152 import Mni152Slices
 
-        return Mni152Slices(split=split, size=size, input_encoding=input_encoding, limit=limit)
-    return OasisSlices(
-        root=root, split=split, size=size, input_encoding=input_encoding, limit=limit
-    )
+        return Mni152Slices(**options)
+    return OasisSlices(root=params.root, **options)
 
 
 class Scan(NamedTuple):
