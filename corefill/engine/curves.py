@@ -75,7 +75,11 @@ def plot(records: list[dict[str, Any]], path: Path) -> Path:
             axis.set_yscale("log")
         axis.set_title(panel["title"] + (" (log scale)" if panel["log"] else ""), fontsize=10)
         axis.set_xlabel(panel["x"])
-        axis.xaxis.set_major_locator(MaxNLocator(integer=True))  # steps and epochs are whole
+        xs = sorted({x for points in panel["series"].values() for x, _ in points})
+        if len(xs) <= 12:  # few points (one epoch, two logging steps): tick each of them
+            axis.set_xticks(xs)
+        else:
+            axis.xaxis.set_major_locator(MaxNLocator(integer=True))  # steps, epochs are whole
         axis.grid(alpha=0.3)
         if len(panel["series"]) > 1:
             axis.legend(fontsize="small")
