@@ -74,6 +74,7 @@ def derive(*, dataset: Any, generator: Any, masker: Any) -> dict[str, Any]:
         "mask_polarity": MASK_POLARITY,
         "item_masks": "mask" in item,
         "conditional_input": "input" in item,
+        "input_channels": int(item["input"].shape[-3]) if "input" in item else channels,
         "mask_channel": bool(getattr(generator, "mask_channel", False)),
         "output_region": str(region),
     }

@@ -33,11 +33,16 @@ class _CentreParams(Params):
             raise ValueError(f"hole_size {hole} exceeds image_size {image}")
         return self
 
+    def image_channels(self, context: Any) -> int:
+        """``channels`` if the recipe sets it, else the dataset's, else the plugin's default."""
+        return self.channels or getattr(context, "channels", None) or self.default_channels
+
 
 def _width_fields(channels: int, channels_help: str, base_channels: int,
                   max_channels: Optional[int]) -> dict[str, Any]:
     fields: dict[str, Any] = {
-        "channels": (int, Field(channels, ge=1, le=4, description=channels_help)),
+        "channels": (Optional[int], Field(None, ge=1, le=4, description=(
+            f"{channels_help}; null = the dataset's ({channels} without one)"))),
         "base_channels": (int, Field(base_channels, ge=4, le=512,
                                      description="channels of the first conv (doubling)")),
     }
@@ -55,7 +60,7 @@ def context_encoder_params(name: str, doc: str, *, module: str, image_size: int,
     hole_type = Optional[int] if hole_size is None else int
     hole_help = "side of the generated centre box " + (
         "; default image_size // 2" if hole_size is None else _POW2)
-    return create_model(
+    return _with_default_channels(channels, create_model(
         name, __base__=_CentreParams, __doc__=doc, __module__=module,
         image_size=(int, Field(image_size, ge=8, le=1024,
                                description=f"input height = width {_POW2}")),
@@ -64,16 +69,21 @@ def context_encoder_params(name: str, doc: str, *, module: str, image_size: int,
         mask_channel=(bool, Field(mask_channel, description=mask_help)),
         dropout=(float, Field(0.0, ge=0.0, lt=1.0,
                               description="dropout after the channel-wise FC")),
-    )
+    ))
 
 
 def context_discriminator_params(name: str, doc: str, *, module: str, input_size: int,
                                  channels: int, base_channels: int,
                                  max_channels: Optional[int]) -> type[Params]:
     """A Params class for :class:`corefill.nn.ContextDiscriminator` with these defaults."""
-    return create_model(
+    return _with_default_channels(channels, create_model(
         name, __base__=_CentreParams, __doc__=doc, __module__=module,
         input_size=(int, Field(input_size, ge=8, le=1024,
                                description=f"side of the judged box {_POW2}")),
         **_width_fields(channels, "image channels", base_channels, max_channels),
-    )
+    ))
+
+
+def _with_default_channels(channels: int, params_cls: type[Params]) -> type[Params]:
+    params_cls.default_channels = channels  # a class attribute, not a field
+    return params_cls

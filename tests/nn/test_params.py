@@ -27,7 +27,10 @@ def test_defaults_docstring_and_optional_cap():
     assert plain().hole_size is None and capped().model_dump()["max_channels"] == 64
     disc = context_discriminator_params("D", "A disc.", module=__name__, input_size=16,
                                         channels=1, base_channels=8, max_channels=None)
-    assert disc().model_dump() == {"input_size": 16, "channels": 1, "base_channels": 8}
+    assert disc().model_dump() == {"input_size": 16, "channels": None, "base_channels": 8}
+    # channels: the recipe's, else the dataset's, else the plugin's default
+    assert disc().image_channels(None) == 1 and disc(channels=3).image_channels(None) == 3
+    assert disc().image_channels(type("Context", (), {"channels": 3})()) == 3
 
 
 @pytest.mark.parametrize("bad, message", [

@@ -8,5 +8,6 @@ from .params import CentreCriticParams
 # -- registration ----------------------------------------------------------------------
 def cifar_centre_critic(params: CentreCriticParams, context: BuildContext) -> ContextDiscriminator:
     """The Params have no ``max_channels``, so channels double without a cap."""
-    return ContextDiscriminator(input_size=params.input_size, channels=params.channels,
+    return ContextDiscriminator(input_size=params.input_size,
+                                channels=params.image_channels(context),
                                 base_channels=params.base_channels, max_channels=None)

@@ -11,6 +11,7 @@ def cifar_context_encoder(params: CifarContextEncoderParams,
     """A 3x3 conv ends the decoder (the source's layout); the Params have no
     ``max_channels``, so channels double without a cap."""
     return ContextEncoder(
-        image_size=params.image_size, hole_size=params.hole_size, channels=params.channels,
+        image_size=params.image_size, hole_size=params.hole_size,
+        channels=params.image_channels(context),
         base_channels=params.base_channels, max_channels=None,
         mask_channel=params.mask_channel, dropout=params.dropout, head="conv")

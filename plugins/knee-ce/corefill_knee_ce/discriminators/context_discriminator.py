@@ -9,6 +9,7 @@ from .params import ContextDiscriminatorParams
 def context_discriminator(params: ContextDiscriminatorParams,
                           context: BuildContext) -> ContextDiscriminator:
     """Every argument from the Params."""
-    return ContextDiscriminator(input_size=params.input_size, channels=params.channels,
+    return ContextDiscriminator(input_size=params.input_size,
+                                channels=params.image_channels(context),
                                 base_channels=params.base_channels,
                                 max_channels=params.max_channels)

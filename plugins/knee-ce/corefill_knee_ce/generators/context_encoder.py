@@ -11,6 +11,7 @@ def context_encoder(params: ContextEncoderParams, context: BuildContext) -> Cont
     """Every argument from the Params (the paper's layout: the last doubling is the up-conv
     to the image)."""
     return ContextEncoder(
-        image_size=params.image_size, hole_size=params.hole_size, channels=params.channels,
+        image_size=params.image_size, hole_size=params.hole_size,
+        channels=params.image_channels(context),
         base_channels=params.base_channels, max_channels=params.max_channels,
         mask_channel=params.mask_channel, dropout=params.dropout, head="upconv")
