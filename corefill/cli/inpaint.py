@@ -28,7 +28,7 @@ def inpaint(inputs: tuple[str, ...], checkpoint: str, out_dir: str, masks_dir: s
     With no INPUT, regenerate the images the run's preprocessing set apart (e.g. knee
     radiographs with surgical hardware), read from RUN/preprocessing/.
     """
-    from ..inference import inpaint as run_inpaint  # imports torch
+    from ..engine.inference import inpaint as run_inpaint  # imports torch
 
     def warn(message: str) -> None:
         click.echo(f"warning: {message}", err=True)

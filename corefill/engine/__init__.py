@@ -5,6 +5,8 @@ Import-light on purpose: torch is imported only when a function here is called.
 - :func:`run` trains what a recipe assembles and evaluates it; returns the run folder.
 - :func:`evaluate` scores a generator and the recipe's baselines on the test split.
 - :func:`load_generator` loads a trained generator (and its recipe) from a checkpoint.
+- :func:`inpaint` fills holes in a user's images with a checkpoint (:mod:`.inference`,
+  beside training: the same compositing, data spec and atomic file writing).
 
 Training is :class:`.trainer.Trainer` (its counters :class:`.state.TrainState`, what it
 builds :class:`.state.Components`, one optimisation step :mod:`.steps`, which a
@@ -19,7 +21,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-__all__ = ["run", "evaluate", "load_generator"]
+__all__ = ["run", "evaluate", "load_generator", "inpaint"]
 
 
 def run(recipe, *, out_dir: str | Path | None = None, device: str | None = None,
@@ -62,3 +64,12 @@ def load_generator(checkpoint_path: str | Path, device: str = "cpu", registries=
     from .checkpoint import load_generator as _load
 
     return _load(checkpoint_path, device=device, registries=registries)
+
+
+def inpaint(checkpoint: str | Path, inputs=(), **options: Any) -> list[Path]:
+    """Fill the holes of ``inputs`` (images or folders; none: the images the run's
+    preprocessing set apart) with ``checkpoint``; returns the files written. Options as
+    :func:`.inference.run.inpaint` (``out_dir``, ``masks_dir``, ``device``...)."""
+    from .inference.run import inpaint as _inpaint
+
+    return _inpaint(checkpoint, inputs, **options)

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from corefill.errors import DataError
-from corefill.inference import images
-from corefill.inference.masks import MaskFolder, image_hole, model_hole
+from corefill.engine.inference import images
+from corefill.engine.inference.masks import MaskFolder, image_hole, model_hole
 
 
 def _roundtrip(tmp_path, name, pixels_bgr):
@@ -13,7 +13,7 @@ def _roundtrip(tmp_path, name, pixels_bgr):
     assert cv2.imwrite(str(path), pixels_bgr)
     read = images.read_pixels(path)
     out = tmp_path / "out.png"
-    images.write_file(out, images.encode_png(read))
+    images.write_png(out, read)
     return read, cv2.imread(str(out), cv2.IMREAD_UNCHANGED)
 
 

@@ -74,7 +74,7 @@ def test_inpaint_regenerates_the_artifact_images_by_default(trained_run, tmp_pat
 def test_inpaint_with_mask_folder_changes_only_the_hole(trained_run, tmp_path):
     import cv2
 
-    from corefill.inference import inpaint
+    from corefill.engine import inpaint
 
     rng = np.random.default_rng(0)
     image = (rng.random((48, 40)) * 200).astype(np.uint8)  # not the model's 32x32
@@ -100,7 +100,7 @@ def test_inpaint_names_a_missing_mask(trained_run, tmp_path):
     import cv2
 
     from corefill.errors import DataError
-    from corefill.inference import inpaint
+    from corefill.engine import inpaint
 
     cv2.imwrite(str(tmp_path / "lonely.png"), np.zeros((8, 8), np.uint8))
     (tmp_path / "masks").mkdir()

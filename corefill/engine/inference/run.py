@@ -20,8 +20,8 @@ from typing import Any, Callable, Iterable, Optional, Sequence
 
 import numpy as np
 
-from ..errors import CheckpointError, DataError
-from ..plugins import resolve_registries
+from ...errors import CheckpointError, DataError
+from ...plugins import resolve_registries
 from . import images
 from .masks import MaskFolder, image_hole, model_hole, recipe_hole
 
@@ -68,9 +68,9 @@ def inpaint(checkpoint: str | Path, inputs: Sequence[str | Path] = (), *, out_di
             result, hole = inpaint_one(generator, spec, pixels, path, masks=masks,
                                        masker=masker, seed=recipe.seed, device=device)
         stem = _unique_stem(path, written)
-        written.append(images.write_file(out / f"{stem}_inpainted.png", images.encode_png(result)))
-        written.append(images.write_file(out / f"{stem}_comparison.png",
-                                         images.encode_png(images.comparison(pixels, hole, result))))
+        written.append(images.write_png(out / f"{stem}_inpainted.png", result))
+        written.append(images.write_png(out / f"{stem}_comparison.png",
+                                        images.comparison(pixels, hole, result)))
     note = images.conversion_note(counts, examples, spec["channels"])
     if note:
         warn(note)
@@ -101,7 +101,7 @@ def complete(generator: Any, image: np.ndarray, hole: np.ndarray, spec: dict[str
     """The generator's completion of a model-size image: (H, W, C) float in [0, 1]."""
     import torch
 
-    from ..engine.steps import complete as composite
+    from ..steps import complete as composite
 
     low, high = spec["value_range"]
     target = torch.from_numpy(np.ascontiguousarray(image.transpose(2, 0, 1)))[None]
@@ -109,7 +109,7 @@ def complete(generator: Any, image: np.ndarray, hole: np.ndarray, spec: dict[str
     mask = torch.from_numpy(hole.astype(np.float32))[None, None].to(device)
     batch = {"image": target, "input": target * (1 - mask), "mask": mask}
     if spec["output_region"] == "hole_box":
-        from ..engine.data import hole_box
+        from ..data import hole_box
 
         batch["hole_box"] = hole_box(mask[0].cpu())[None]
     output = composite(generator, batch, spec["output_region"])
@@ -119,8 +119,8 @@ def complete(generator: Any, image: np.ndarray, hole: np.ndarray, spec: dict[str
 
 def load(checkpoint: Path, device: str, registries) -> tuple[Any, Any, dict[str, Any]]:
     """``(generator in eval mode, recipe, data_spec)`` from one read of the checkpoint."""
-    from ..engine import spec as specs
-    from ..engine.checkpoint import load_trained
+    from .. import spec as specs
+    from ..checkpoint import load_trained
 
     generator, recipe, state = load_trained(checkpoint, device, registries)
     if state.get("data_spec") is not None:  # None: the spec could not be taken
@@ -135,7 +135,7 @@ def load(checkpoint: Path, device: str, registries) -> tuple[Any, Any, dict[str,
 
 def _older_checkpoint_spec(checkpoint: Path, recipe: Any, generator: Any,
                            registries) -> dict[str, Any]:
-    from ..engine import spec as specs
+    from .. import spec as specs
 
     try:
         return specs.from_recipe(recipe, generator, registries)
@@ -147,7 +147,7 @@ def _older_checkpoint_spec(checkpoint: Path, recipe: Any, generator: Any,
 
 def _masker(spec: dict[str, Any], registries) -> Any:
     """The masker the model was trained with (None for ``none``: the whole image is hole)."""
-    from ..registry import BuildContext, build
+    from ...registry import BuildContext, build
 
     name = spec["masker"]["name"]
     if name == "none":
@@ -169,7 +169,7 @@ def artifact_inputs(checkpoint: Path, recipe: Any, registries) -> list[Path]:
     run = run_folder(checkpoint)
     listing = run / ARTIFACT_LIST
     if not listing.is_file():
-        from ..engine import build
+        from .. import build
 
         dataset = build.dataset(recipe, build.context(registries), "train")
         if hasattr(dataset, "write_report"):
@@ -183,7 +183,7 @@ def artifact_inputs(checkpoint: Path, recipe: Any, registries) -> list[Path]:
 
 def expand_inputs(inputs: Iterable[str | Path]) -> list[Path]:
     """Files as given; folders expand to their images and DICOM files (sorted)."""
-    from ..datasets import io
+    from ...datasets import io
 
     found: list[Path] = []
     for entry in inputs:

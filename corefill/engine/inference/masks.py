@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import DataError
+from ...errors import DataError
 from .images import colour_channels, read_pixels, resize, to_unit
 
 
@@ -21,7 +21,7 @@ class MaskFolder:
     of any size (resized to the image with nearest neighbour, so edges stay hard)."""
 
     def __init__(self, folder: Path) -> None:
-        from ..datasets import io
+        from ...datasets import io
 
         self.folder = folder
         self.by_stem: dict[str, Path] = {}
@@ -50,7 +50,7 @@ def model_hole(hole: np.ndarray, height: int, width: int) -> np.ndarray:
 def recipe_hole(masker: Any, seed: int, name: str, height: int, width: int) -> np.ndarray:
     """The recipe's masker at the model's size, seeded by (seed, name) as test masks are:
     the same image always gets the same mask. ``masker=None``: everything is hole."""
-    from ..engine.data import name_seed
+    from ..data import name_seed
 
     if masker is None:
         return np.ones((height, width), bool)

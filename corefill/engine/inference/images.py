@@ -8,20 +8,19 @@ writing, so the known pixels of a result are exactly the original's. Other pixel
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Optional
 
 import numpy as np
 
-from ..errors import DataError
+from ...errors import DataError
 
 _KEPT_TYPES = (np.uint8, np.uint16)
 
 
 def read_pixels(path: Path) -> np.ndarray:
     """An image file's pixels, (H, W, C) uint8 or uint16, RGB(A) order."""
-    from ..datasets import io
+    from ...datasets import io
 
     if path.name.lower().endswith(io.DICOM_EXTENSIONS):
         unit = io.read_dicom(path)  # windowed to [0, 1], bright = dense
@@ -123,11 +122,11 @@ def encode_png(pixels: np.ndarray) -> bytes:
     return data.tobytes()
 
 
-def write_file(path: Path, data: bytes) -> Path:
-    """Write atomically: a crash never leaves half a PNG under the final name."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+def write_png(path: Path, pixels: np.ndarray) -> Path:
+    """``pixels`` as a lossless PNG, written atomically (a crash never leaves half a file)."""
+    from ..outputs import write_atomic
+
+    write_atomic(path, encode_png(pixels))
     return path
 
 
