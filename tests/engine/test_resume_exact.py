@@ -114,8 +114,8 @@ def test_killed_in_the_validation_after_a_step_limit_resumes_exactly(tmp_path):
     killed = launch(tmp_path / "killed", *args)
     log = tmp_path / "killed" / "metrics.jsonl"
 
-    def trained_to_the_limit():  # step 5 is logged, then the final validation starts
-        return log.exists() and '"step": 5, "epoch": 1' in log.read_text()
+    def trained_to_the_limit():  # step 5 (of epoch 2) is logged, then the final validation
+        return log.exists() and '"step": 5, "epoch": 2' in log.read_text()
 
     kill_when(killed, trained_to_the_limit, "step 5")
     assert checkpoint(tmp_path / "killed")["step"] == 3  # the end of epoch 1
