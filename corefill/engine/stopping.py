@@ -108,20 +108,22 @@ def training_summary(train: Any, *, step: int, epoch: int, seconds: float, image
                "planned_epochs": train.max_epochs, "planned_steps": planned}
     if stopped_by in CAPS:
         summary.update(_cap(train, stopped_by, step=step, epoch=epoch, planned_steps=planned,
-                            folder=folder))
+                            folder=folder, at_epoch_end=epoch_steps > 0 and
+                            step == epoch * epoch_steps))
     return summary
 
 
 def _cap(train: Any, reason: str, *, step: int, epoch: int, planned_steps: int,
-         folder: Any) -> dict[str, Any]:
-    """The limit that stopped training, and how to lift it."""
+         folder: Any, at_epoch_end: bool = False) -> dict[str, Any]:
+    """The limit that stopped training, and how to lift it (epochs counted from 1)."""
     limit = getattr(train, reason)
+    where = f"after epoch {epoch}" if at_epoch_end else f"epoch {epoch + 1}"
     return {
         "limit": limit,
         "how_to_lift": f"-o train.{reason}=null, or continue this run with a larger limit: "
                        f"corefill run RECIPE --out {folder} --resume -o train.{reason}=LARGER",
         "note": f"train.{reason}={limit:g} stopped training at step {step} of "
-                f"{planned_steps} (epoch {epoch + 1} of {train.max_epochs})",
+                f"{planned_steps} ({where} of {train.max_epochs})",
     }
 
 

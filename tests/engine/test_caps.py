@@ -65,6 +65,7 @@ def test_a_step_limit_at_an_epoch_end_ends_the_epoch_then_resumes_exactly(tmp_pa
     saved = torch.load(folder / "checkpoints" / "last.pt", weights_only=True)
     assert (saved["step"], saved["epoch"], saved["batch_in_epoch"]) == (3, 1, 0)
     assert training(folder)["stopped_by"] == "max_steps"
+    assert training(folder)["note"].endswith("at step 3 of 9 (after epoch 1 of 3)")
     # resumed with the limit lifted, as the report advises (no --force needed)
     run(toy_recipe("train.max_steps=null"), out_dir=folder, resume=True,
         registries=toy_registries())
