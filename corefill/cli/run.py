@@ -75,4 +75,6 @@ def evaluate(recipe: str, overrides: tuple[str, ...], checkpoint: str | None, de
     for name, model in report["models"].items():
         scores = ", ".join(f"{k} {v:.4g}" for k, v in model["metrics"].items())
         click.echo(f"{name}: {scores}")
+    for entry in report["verdict"]:
+        click.echo(f"verdict: {entry['sentence']}")
     click.echo(f"report: {out_dir}/report.md")

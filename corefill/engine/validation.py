@@ -86,6 +86,10 @@ def test_report(trainer: Any) -> dict[str, Any]:
                           train_set=trainer.built.train_set)
     for key, entry in report["models"].items():
         trainer.progress.line(f"test {key}:", entry["metrics"])
+    for entry in report["verdict"]:  # the story in words, as report.md opens with it
+        trainer.progress.line(f"verdict: {entry['sentence']}")
+    if report["smoke_check"]:
+        trainer.progress.line(f"(smoke check: {report['images']} test images)")
     trainer.progress.line(f"report: {trainer.folder / 'report.md'}")
     cap = report["training"].get("note")
     if cap:  # said last, where it is seen: these scores are not the full recipe's

@@ -43,6 +43,7 @@ def test_inpainting_run_reports_a_verdict_per_metric_and_no_single_bin_table(tmp
     assert [r["epoch"] for r in records(folder) if r["type"] == "val"] == [1, 2]
     out = capsys.readouterr().out
     assert "epoch 1/2" in out and out.count("validation after epoch 2") == 1
+    assert out.count("verdict: the trained model") == 2 and "(smoke check: 6 test images)" in out
     assert sorted(p.name for p in (folder / "samples").iterdir()) == [
         "epoch_0001.png", "epoch_0002.png"]
     titles = [p["title"] for p in curves.panels(records(folder))]
