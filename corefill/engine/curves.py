@@ -34,8 +34,9 @@ def panels(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     val = [r for r in records if r.get("type") == "val"]
     keys = sorted({k for r in train for k in r if k.startswith("loss/")})
     out = []
-    for title, chosen in (("generator losses", [k for k in keys if not is_discriminator_loss(k[5:])]),
-                          ("discriminator losses", [k for k in keys if is_discriminator_loss(k[5:])])):
+    theirs = {"generator losses": [k for k in keys if not is_discriminator_loss(k[5:])],
+              "discriminator losses": [k for k in keys if is_discriminator_loss(k[5:])]}
+    for title, chosen in theirs.items():
         series = {k[5:]: [(r["step"], r[k]) for r in train if k in r] for k in chosen}
         if title == "generator losses" and any("loss" in r for r in val):
             series["validation loss"] = [(r["step"], r["loss"]) for r in val if "loss" in r]

@@ -71,12 +71,15 @@ def training_line(training: dict[str, Any]) -> Optional[str]:
         return None
     steps, epochs, planned = training["steps"], training["epochs"], training["planned_epochs"]
     per_epoch = training["planned_steps"] // planned if planned else 0
-    if per_epoch and steps % per_epoch and training.get("stopped_by") not in (None, "early_stopping"):
-        ran = f"epoch {epochs + 1} of {planned} ({steps - epochs * per_epoch} of its {per_epoch} steps)"
+    cut = training.get("stopped_by") not in (None, "early_stopping")
+    if per_epoch and steps % per_epoch and cut:  # a limit stopped it part-way through an epoch
+        done = steps - epochs * per_epoch
+        ran = f"epoch {epochs + 1} of {planned} ({done} of its {per_epoch} steps)"
     else:
         stopped = " (early stopping)" if training.get("stopped_by") == "early_stopping" else ""
         ran = f"{epochs} epochs{stopped}" + (f" of {planned} planned" if epochs < planned else "")
-    return f"Training: {steps} steps, {ran}, {training['train_images_per_s']:.1f} images/s."
+    rate = format(training["train_images_per_s"], "#.3g").rstrip(".")  # 3 significant figures
+    return f"Training: {steps} steps, {ran}, {rate} images/s."
 
 
 def _verdict_lines(report: dict[str, Any]) -> list[str]:
