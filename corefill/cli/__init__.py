@@ -12,6 +12,7 @@ import click
 from .. import __version__
 from ..errors import CorefillError
 from .inspect import components, plugins
+from .new_plugin import new_plugin
 from .run import evaluate, run, validate
 
 
@@ -42,6 +43,7 @@ cli.add_command(evaluate)
 cli.add_command(validate)
 cli.add_command(components)
 cli.add_command(plugins)
+cli.add_command(new_plugin)
 
 
 def _add_optional_commands() -> None:
