@@ -1,76 +1,35 @@
-"""Training throughput of pix2pix (U-Net generator + 70×70 PatchGAN) on this machine.
+"""pix2pix training throughput: corefill's engine beside a plain eager PyTorch loop.
 
-Prints images/s of full training steps (D step + G step with BCE + 100·L1, Adam) at the
-given side and batch size, on real MNI152 slices from the plugin's embedded default data.
-Default: 256², unet_256, batch 1 — the setting of the paper (FACTS.md reference ≈ 0.7 img/s).
+The paper's setting by default (recipes/pix2pix-oasis-256.yaml: 256², unet_256 + 70×70
+PatchGAN, batch 1, BCE + 100·L1, Adam 2e-4) on the MNI152 slices the plugin embeds. In one
+process, interleaved rounds: the engine's img/s with its defaults, a plain eager loop with
+default ``torch.optim.Adam`` on copies of the same networks and the same batches (the way
+the reference implementation trains), and their ratio (goal on a 2-core CPU: >= 1.25).
 
-    python benchmarks/pix2pix_throughput.py [--size 256] [--batch 1] [--ngf 64] [--steps 8]
+    python benchmarks/pix2pix_throughput.py [--rounds 3] [--steps 4] [--threads N]
+        [-o data.dataset.params.size=128 -o ...]
 """
 from __future__ import annotations
 
 import argparse
-import time
+from pathlib import Path
 
-import torch
-from torch import nn
-from torch.utils.data import DataLoader
+from engine_vs_eager import compare, report
 
-from corefill_pix2pix.datasets.oasis import oasis_slices
-from corefill_pix2pix.discriminators.patchgan import PatchDiscriminator
-from corefill_pix2pix.generators.unet import build_unet
-
-
-def train_step(generator, discriminator, opt_g, opt_d, batch, bce, l1) -> None:
-    source, target = batch["input"], batch["image"]
-    fake = generator(source, None)
-    real_logits = discriminator(torch.cat([source, target], 1))
-    fake_logits = discriminator(torch.cat([source, fake.detach()], 1))
-    d_loss = 0.5 * (
-        bce(real_logits, torch.ones_like(real_logits))
-        + bce(fake_logits, torch.zeros_like(fake_logits))
-    )
-    opt_d.zero_grad(set_to_none=True)
-    d_loss.backward()
-    opt_d.step()
-    fake_logits = discriminator(torch.cat([source, fake], 1))
-    g_loss = bce(fake_logits, torch.ones_like(fake_logits)) + 100.0 * l1(fake, target)
-    opt_g.zero_grad(set_to_none=True)
-    g_loss.backward()
-    opt_g.step()
-
-
-def measure(size: int, batch_size: int, ngf: int, steps: int, warmup: int) -> float:
-    architecture = "unet_256" if size % 256 == 0 else "unet_128"
-    generator = build_unet(architecture=architecture, base_channels=ngf)
-    discriminator = PatchDiscriminator(in_channels=5, base_channels=ngf)
-    adam = dict(lr=2e-4, betas=(0.5, 0.999))
-    opt_g = torch.optim.Adam(generator.parameters(), **adam)
-    opt_d = torch.optim.Adam(discriminator.parameters(), **adam)
-    data = oasis_slices(split="train", size=size)
-    loader = DataLoader(data, batch_size=batch_size, shuffle=True, drop_last=True)
-    batches = iter(loader)
-    bce, l1 = nn.BCEWithLogitsLoss(), nn.L1Loss()
-    for _ in range(warmup):
-        train_step(generator, discriminator, opt_g, opt_d, next(batches), bce, l1)
-    start = time.perf_counter()
-    for _ in range(steps):
-        train_step(generator, discriminator, opt_g, opt_d, next(batches), bce, l1)
-    return steps * batch_size / (time.perf_counter() - start)
+RECIPE = Path(__file__).resolve().parents[1] / "recipes" / "pix2pix-oasis-256.yaml"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size", type=int, default=256, help="image side (256 or 128)")
-    parser.add_argument("--batch", type=int, default=1)
-    parser.add_argument("--ngf", type=int, default=64, help="base width of G and D")
-    parser.add_argument("--steps", type=int, default=8)
-    parser.add_argument("--warmup", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--steps", type=int, default=4, help="batches per round and loop")
+    parser.add_argument("--threads", type=int, default=0, help="torch threads (0: default)")
+    parser.add_argument("-o", "--override", action="append", default=[],
+                        help="recipe override, dotted.key=value")
     args = parser.parse_args()
-    rate = measure(args.size, args.batch, args.ngf, args.steps, args.warmup)
-    print(
-        f"pix2pix training at {args.size}², batch {args.batch}, ngf {args.ngf}, "
-        f"{torch.get_num_threads()} threads: {rate:.2f} img/s"
-    )
+    result = compare(RECIPE, args.override, steps=args.steps, rounds=args.rounds,
+                     threads=args.threads or None)
+    report("pix2pix (recipes/pix2pix-oasis-256.yaml)", result, args.rounds, args.steps)
 
 
 if __name__ == "__main__":

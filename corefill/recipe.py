@@ -98,7 +98,7 @@ class TrainSettings(_Strict):
     )
     memory_format: Literal["auto", "channels_last", "contiguous"] = Field(
         "auto", description="layout of images and conv weights: auto = channels_last on "
-        "CUDA with mixed precision, contiguous otherwise (channels_last slowed CPU training)")
+        "CUDA with mixed precision, contiguous otherwise (on CPU it depends on the network)")
     tensorboard: bool = False
 
 

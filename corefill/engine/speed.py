@@ -70,15 +70,17 @@ _DTYPES = {"bf16": torch.bfloat16, "fp16": torch.float16}
 
 
 def plan(train, device: torch.device) -> Plan:
-    """What ``train`` (a recipe's TrainSettings) means on ``device``. CPU runs fp32 and
-    contiguous whatever the recipe says (bf16 autocast made a CPU step up to 40x slower)."""
+    """What ``train`` (a recipe's TrainSettings) means on ``device``. CPU runs fp32 whatever
+    the recipe says (bf16 autocast made a CPU step up to 40x slower) and contiguous unless
+    the recipe asks for channels_last (it slowed pix2pix's step 12%, sped the knee one 5%)."""
+    layout = getattr(train, "memory_format", "auto")
     if device.type != "cuda":
-        return Plan()
+        return Plan(memory_format=torch.channels_last if layout == "channels_last"
+                    else torch.contiguous_format)
     precision = getattr(train, "precision", "fp32")
     if precision == "auto":
         precision = "bf16" if torch.cuda.is_bf16_supported() else "fp16"
     dtype = _DTYPES.get(precision)
-    layout = getattr(train, "memory_format", "auto")
     # Tensor cores read NHWC: channels_last pays with reduced precision, not in fp32.
     channels_last = layout == "channels_last" or (layout == "auto" and dtype is not None)
     return Plan(autocast_dtype=dtype, scaler=dtype == torch.float16,

@@ -78,10 +78,12 @@ def test_a_resumed_optimiser_keeps_its_own_implementation():
     assert all(float(s["step"]) == 2 for s in plain.state.values())
 
 
-def test_cpu_runs_fp32_and_contiguous_whatever_the_recipe_asks():
+def test_cpu_runs_fp32_whatever_the_recipe_asks_and_contiguous_unless_asked():
+    cpu = torch.device("cpu")
     for precision in ("auto", "bf16", "fp16"):
-        train = TrainSettings(precision=precision, memory_format="channels_last")
-        assert plan(train, torch.device("cpu")) == Plan()
+        assert plan(TrainSettings(precision=precision), cpu) == Plan()
+        asked = plan(TrainSettings(precision=precision, memory_format="channels_last"), cpu)
+        assert asked == Plan(memory_format=torch.channels_last)
 
 
 @pytest.mark.parametrize("bf16, dtype, scaler", [(True, torch.bfloat16, False),

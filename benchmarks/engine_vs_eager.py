@@ -1,0 +1,148 @@
+"""The engine's training throughput beside a plain eager PyTorch loop, in one process.
+
+Shared by pix2pix_throughput.py and knee_throughput.py. The engine is corefill's Trainer
+built from a recipe, with its defaults (fused Adam, the allocator keeping freed memory...).
+The eager loop is what the reference implementations run: default ``torch.optim.Adam``,
+D's requires_grad switched off for G's step, glibc's default allocator; it trains copies of
+the same initial networks with the recipe's own losses, on the same loader's batches.
+Rounds interleave (the order alternates), so machine load hits both alike. On a shared
+machine a round that another process slowed says nothing about either loop: the best round
+of each (the least disturbed, as timeit takes the minimum) is the figure to compare; the
+medians are printed beside it.
+"""
+from __future__ import annotations
+
+import copy
+import io
+import statistics
+import tempfile
+import time
+from typing import Optional
+
+import torch
+
+from corefill.config import load_recipe
+from corefill.engine.data import to_device
+from corefill.engine.optim import implementation
+from corefill.engine.speed import keep_freed_memory
+from corefill.engine.steps import complete, discriminator_view
+from corefill.engine.trainer import Trainer
+
+QUIET = ["train.checkpoint_every_minutes=null", "train.tensorboard=false"]
+
+
+class Eager:
+    """The reference way: one D step on real and detached fake, then one G step."""
+
+    def __init__(self, trainer: Trainer) -> None:
+        built, recipe = trainer.built, trainer.recipe
+        self.device, self.losses, self.region = trainer.device, built.losses, built.region
+        self.g = copy.deepcopy(built.networks["generator"])
+        self.d = copy.deepcopy(built.networks.get("discriminator"))
+        self.d_input = recipe.discriminator.input if recipe.discriminator else "image"
+        self.opt_g = self._adam(self.g, recipe.train.generator_optimizer)
+        self.opt_d = self._adam(self.d, recipe.train.discriminator_optimizer) if self.d else None
+        self.loader = built.train_loader
+
+    @staticmethod
+    def _adam(net, settings) -> torch.optim.Adam:
+        return torch.optim.Adam(net.parameters(), lr=settings.lr, betas=tuple(settings.betas))
+
+    def step(self, batch) -> None:
+        image, mask = batch["image"], batch["mask"]
+        fake = complete(self.g, batch, self.region)
+        if self.d is not None:
+            real_logits = self.d(discriminator_view(self.d_input, image, batch))
+            fake_logits = self.d(discriminator_view(self.d_input, fake.detach(), batch))
+            d_loss = sum(loss.discriminator_loss(real_logits, fake_logits)
+                         for _, _, loss in self.losses.adversarial)
+            self.opt_d.zero_grad()
+            d_loss.backward()
+            self.opt_d.step()
+            self.d.requires_grad_(False)
+            logits = self.d(discriminator_view(self.d_input, fake, batch))
+        else:
+            logits = None
+        loss = self.losses.weighted(self.losses.generator_terms(fake, image, mask, logits))
+        self.opt_g.zero_grad()
+        loss.backward()
+        self.opt_g.step()
+        if self.d is not None:
+            self.d.requires_grad_(True)
+
+    def run(self, steps: int) -> float:
+        """images/s over ``steps`` batches, loading included."""
+        keep_freed_memory(False)  # glibc's defaults, as a reference script runs
+        self.g.train()
+        if self.d is not None:
+            self.d.train()
+        start, images, batches = time.perf_counter(), 0, iter(self.loader)
+        for _ in range(steps):
+            batch = next(batches, None)
+            if batch is None:
+                batches = iter(self.loader)
+                batch = next(batches)
+            self.step(to_device(batch, self.device))
+            images += batch["image"].shape[0]
+        return images / (time.perf_counter() - start)
+
+
+def engine_run(trainer: Trainer, steps: int) -> float:
+    """images/s of the engine's own loop over ``steps`` batches (a step limit stops it)."""
+    keep_freed_memory(True)  # the engine's setting (speed.configure)
+    state, train = trainer.state, trainer.recipe.train
+    start, seen = time.perf_counter(), state.images_seen
+    done = 0
+    while done < steps:
+        before = state.step
+        train.max_steps = state.step + (steps - done)
+        trainer.train_epoch()
+        done += state.step - before
+        if state.batch_in_epoch >= trainer.steps_per_epoch:  # the epoch ended
+            state.epoch, state.batch_in_epoch = state.epoch + 1, 0
+    return (state.images_seen - seen) / (time.perf_counter() - start)
+
+
+def compare(recipe_path, overrides: list[str], *, steps: int, rounds: int,
+            threads: Optional[int] = None) -> dict:
+    """Interleaved rounds of ``steps`` batches each; returns the rates and their ratio."""
+    if threads:
+        torch.set_num_threads(threads)
+    recipe = load_recipe(recipe_path, [*QUIET, f"train.log_every={steps}", *overrides])
+    with tempfile.TemporaryDirectory() as folder:
+        trainer = Trainer(recipe, out_dir=folder, device="cpu")
+        trainer.setup()
+        trainer.progress.stream, trainer.progress.rich = io.StringIO(), False
+        eager = Eager(trainer)
+        engine_run(trainer, steps), eager.run(steps)  # first calls, allocator warm-up
+        engine_rates, eager_rates = [], []
+        for index in range(rounds):
+            order = ((engine_rates, lambda: engine_run(trainer, steps)),
+                     (eager_rates, lambda: eager.run(steps)))
+            for rates, timed in (order if index % 2 == 0 else order[::-1]):
+                rates.append(timed())
+        optimiser = implementation(trainer.built.optimizers["generator"])
+        trainer.close()
+    keep_freed_memory(True)
+    return {"engine": engine_rates, "eager": eager_rates, "optimiser": optimiser,
+            "batch": recipe.data.batch_size, "threads": torch.get_num_threads()}
+
+
+def figure(value: float) -> str:
+    return format(value, "#.3g").rstrip(".")  # three significant figures
+
+
+def report(title: str, result: dict, rounds: int, steps: int) -> float:
+    """Print the comparison; returns the ratio of the best rounds (engine / eager)."""
+    engine, eager = result["engine"], result["eager"]
+    ratios = [e / b for e, b in zip(engine, eager)]
+    best = max(engine) / max(eager)
+    label = f"corefill engine ({result['optimiser']} Adam)"
+    print(f"{title}: batch {result['batch']}, {result['threads']} threads, {rounds} rounds "
+          f"of {steps} steps, interleaved")
+    print(f"  {'img/s':43s}{'best':>7} {'median':>7}")
+    for name, rates in (("eager loop (default torch.optim.Adam)", eager), (label, engine)):
+        print(f"  {name:43s}{figure(max(rates)):>7} {figure(statistics.median(rates)):>7}")
+    print(f"  engine / eager: {figure(best)}x best rounds, {figure(statistics.median(ratios))}x "
+          f"median of per-round ratios ({', '.join(figure(r) for r in ratios)})")
+    return best
