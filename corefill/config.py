@@ -7,6 +7,7 @@ defaults, so what runs is exactly what is saved. Errors are one line:
 from __future__ import annotations
 
 import copy
+import difflib
 import hashlib
 import json
 from pathlib import Path
@@ -107,20 +108,45 @@ def _index(part: str, length: int, dotted: str, source: str) -> int:
     return int(part)
 
 
-def _format(source: str, prefix: str, error: dict[str, Any]) -> str:
+def _format(source: str, prefix: str, error: dict[str, Any], model: Any = None) -> str:
     loc = ".".join(str(p) for p in (prefix, *error["loc"]) if p != "")
-    message = error["msg"]
+    message = error["msg"].removeprefix("Value error, ")
     if error["type"] not in ("missing", "extra_forbidden") and "input" in error:
         shown = error["input"]
         if not isinstance(shown, (dict, list)):
             message += f", got {shown!r}"
     elif error["type"] == "extra_forbidden":
         message = "unknown key (not allowed here)"
+        allowed = _allowed_keys(model, error["loc"])
+        close = difflib.get_close_matches(str(error["loc"][-1]), allowed, n=1, cutoff=0.6)
+        if close:
+            message += f"; did you mean {close[0]!r}?"
+        elif allowed:
+            message += f"; allowed: {', '.join(allowed)}"
     return f"{source}: {loc}: {message}"
 
 
-def _raise_validation(source: str, prefix: str, exc: ValidationError) -> None:
-    lines = [_format(source, prefix, e) for e in exc.errors()]
+def _allowed_keys(model: Any, loc: tuple) -> list[str]:
+    """The field names of the (nested) model that ``loc`` ends in; [] when unknown."""
+    import typing
+
+    from pydantic import BaseModel
+
+    for part in loc[:-1]:
+        if not (isinstance(model, type) and issubclass(model, BaseModel)):
+            return []
+        field = model.model_fields.get(str(part))
+        if field is None:
+            return []
+        options = [a for a in typing.get_args(field.annotation) if a is not type(None)]
+        model = options[0] if len(options) == 1 else field.annotation
+    if isinstance(model, type) and issubclass(model, BaseModel):
+        return list(model.model_fields)
+    return []
+
+
+def _raise_validation(source: str, prefix: str, exc: ValidationError, model: Any = None) -> None:
+    lines = [_format(source, prefix, e, model) for e in exc.errors()]
     raise RecipeError("\n".join(lines)) from None
 
 
@@ -129,11 +155,14 @@ def _resolve_params(registries: Registries, kind: str, ref: Any, field: str, sou
         spec = registries.get(kind, ref.name)
     except RegistryError as exc:
         raise RecipeError(f"{source}: {field}.name: {exc}") from None
+    from . import faults
+
+    params_cls = faults.params_class(spec, f"{source}: {field}")
     try:
-        params = spec.params_class().model_validate(ref.params,
-                                                    context={"registries": registries})
+        params = params_cls.model_validate(ref.params, context={"registries": registries})
     except ValidationError as exc:
-        _raise_validation(source, f"{field}.params", exc)
+        _raise_validation(source, f"{field}.params", exc, params_cls)
+    faults.check_used(spec, params_cls, ref.params, f"{source}: {field}")
     return params.model_dump(mode="json")
 
 
@@ -142,16 +171,17 @@ def resolve(data: dict[str, Any], registries: Registries, source: str) -> Recipe
     try:
         recipe = Recipe.model_validate(data)
     except ValidationError as exc:
-        _raise_validation(source, "", exc)
+        _raise_validation(source, "", exc, Recipe)
     for field, kind, ref in recipe.component_refs():
         ref.params = _resolve_params(registries, kind, ref, field, source)
     spec = registries.get("dataset", recipe.data.dataset.name)
     for split, override in recipe.data.splits.items():
         merged = {**recipe.data.dataset.params, **override}
+        params_cls = spec.params_class()
         try:
-            spec.params_class().model_validate(merged)
+            params_cls.model_validate(merged)
         except ValidationError as exc:
-            _raise_validation(source, f"data.splits.{split}", exc)
+            _raise_validation(source, f"data.splits.{split}", exc, params_cls)
     return recipe
 
 

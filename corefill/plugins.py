@@ -2,8 +2,9 @@
 own hook call, blocking with pluggy's ``set_blocked``.
 
 Each plugin is loaded and its ``corefill_register`` hook called on its own: an import
-error, an exception in its hook or a duplicate name marks that plugin broken and rolls
-back what it registered, while the others keep working. ``COREFILL_DISABLE_PLUGINS=a,b``
+error or an exception in its hook marks that plugin broken and rolls back what it
+registered, while the others keep working. A name two plugins register stays usable as
+``plugin:name`` for each (the plain name is then ambiguous). ``COREFILL_DISABLE_PLUGINS=a,b``
 blocks plugins by entry-point name (they are not even imported).
 """
 from __future__ import annotations
@@ -36,14 +37,15 @@ class PluginInfo:
 class _Collector:
     """The ``registry`` object a plugin's hook receives; records what it adds."""
 
-    def __init__(self, registries: Registries, source: str) -> None:
+    def __init__(self, registries: Registries, source: str, plugin: str) -> None:
         self._registries = registries
-        self._source = source
-        self.added: list[tuple[str, str]] = []
+        self._source, self._plugin = source, plugin
+        self.added: list[tuple[str, str]] = []  # (kind, qualified name)
 
     def add(self, kind: str, name: str, *, target: str, params: str) -> None:
-        self._registries[kind].register(name, target=target, params=params, source=self._source)
-        self.added.append((kind, name))
+        spec = self._registries[kind].register(name, target=target, params=params,
+                                               source=self._source, plugin=self._plugin)
+        self.added.append((kind, spec.qualified))
 
     def add_table(self, table: dict, *, kind: Optional[str] = None) -> None:
         """Register ``{(kind, name): (target, params)}``, or ``{name: (target, params)}``
@@ -76,7 +78,7 @@ def _register_plugin(manager: pluggy.PluginManager, registries: Registries,
                      entry: _entrypoints.Entry) -> PluginInfo:
     info = PluginInfo(entry.name, entry.module, entry.distribution, entry.version, "ok")
     source = f"plugin {entry.name!r} ({entry.distribution} {entry.version})"
-    collector = _Collector(registries, source)
+    collector = _Collector(registries, source, entry.name)
     try:
         plugin = entry.load()
         manager.register(plugin, name=entry.name)

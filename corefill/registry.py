@@ -1,8 +1,10 @@
 """Strict, lazy registries: one per kind of component.
 
 Components are registered by import path; nothing is imported until a component is
-built (or its params are asked for). A name registered twice is an error naming both
-sources; an unknown name suggests close matches and names plugins that failed to load.
+built (or its params are asked for). Each component is known by its qualified name
+``plugin:name`` and, while no other plugin registers the same name, by ``name`` alone; a
+plugin registering one name twice is an error naming both sources. An unknown name
+suggests close matches and names plugins that failed to load.
 """
 from __future__ import annotations
 
@@ -38,6 +40,12 @@ class ComponentSpec:
     target: str
     params: str
     source: str
+    plugin: str = ""  # the registering plugin's entry-point name ("builtin" for the core)
+
+    @property
+    def qualified(self) -> str:
+        """``plugin:name``, a name no other plugin can take (the plain name without a plugin)."""
+        return f"{self.plugin}:{self.name}" if self.plugin else self.name
 
     def params_class(self) -> type:
         return import_object(self.params)
@@ -54,42 +62,74 @@ class ComponentSpec:
 
 @dataclass
 class Registry:
-    """All components of one kind."""
+    """All components of one kind, by qualified name (``plugin:name``).
+
+    Two plugins may register the same name: both stay usable by their qualified names, and
+    the plain name becomes ambiguous (an error listing the qualified names), so installing
+    a plugin never silently replaces or disables another's component.
+    """
 
     kind: str
     _specs: dict[str, ComponentSpec] = field(default_factory=dict)
+    _by_name: dict[str, list[str]] = field(default_factory=dict)  # name -> qualified names
     # Filled by the plugin loader so "unknown name" errors can say what failed to load.
     broken_plugins: dict[str, str] = field(default_factory=dict)
 
-    def register(self, name: str, *, target: str, params: str, source: str) -> ComponentSpec:
-        if name in self._specs:
-            old = self._specs[name]
+    def register(self, name: str, *, target: str, params: str, source: str,
+                 plugin: str = "") -> ComponentSpec:
+        if ":" in name:
+            raise RegistryError(f"{self.kind} {name!r} from {source}: a name cannot contain ':' "
+                                "(it separates a plugin from its component)")
+        spec = ComponentSpec(self.kind, name, target, params, source, plugin)
+        if spec.qualified in self._specs:
+            old = self._specs[spec.qualified]
             raise DuplicateComponentError(
                 f"{self.kind} {name!r} registered twice: by {old.source} ({old.target}) "
                 f"and by {source} ({target})"
             )
-        spec = ComponentSpec(self.kind, name, target, params, source)
-        self._specs[name] = spec
+        self._specs[spec.qualified] = spec
+        self._by_name.setdefault(name, []).append(spec.qualified)
         return spec
 
     def unregister(self, name: str) -> None:
-        self._specs.pop(name, None)
+        for qualified in [name] if name in self._specs else list(self._by_name.get(name, [])):
+            spec = self._specs.pop(qualified)
+            self._by_name[spec.name].remove(qualified)
+            if not self._by_name[spec.name]:
+                del self._by_name[spec.name]
 
     def list(self) -> list[str]:
-        return sorted(self._specs)
+        """The plain names (a clashing name once)."""
+        return sorted(self._by_name)
+
+    def specs(self) -> list[ComponentSpec]:
+        """Every registered component, clashing ones included, by name then plugin."""
+        return sorted(self._specs.values(), key=lambda s: (s.name, s.plugin))
+
+    def clashes(self) -> dict[str, list[str]]:
+        """Plain names more than one plugin registered -> their qualified names."""
+        return {name: sorted(q) for name, q in sorted(self._by_name.items()) if len(q) > 1}
 
     def __contains__(self, name: object) -> bool:
-        return name in self._specs
+        return name in self._specs or name in self._by_name
 
     def get(self, name: str) -> ComponentSpec:
-        try:
+        """By plain name (unambiguous) or qualified name ``plugin:name``."""
+        if name in self._specs:
             return self._specs[name]
-        except KeyError:
-            raise RegistryError(self._unknown_message(name)) from None
+        found = self._by_name.get(name, [])
+        if len(found) == 1:
+            return self._specs[found[0]]
+        if found:
+            raise RegistryError(
+                f"{self.kind} {name!r} is ambiguous: {len(found)} plugins register it; name one "
+                f"of {', '.join(sorted(found))}")
+        raise RegistryError(self._unknown_message(name))
 
     def _unknown_message(self, name: str) -> str:
         message = f"unknown {self.kind} {name!r}"
-        close = difflib.get_close_matches(name, self._specs, n=3, cutoff=0.5)
+        candidates = list(self._by_name) + [q for q in self._specs if q not in self._by_name]
+        close = difflib.get_close_matches(name, candidates, n=3, cutoff=0.5)
         if close:
             message += "; did you mean " + ", ".join(repr(c) for c in close) + "?"
         elif self._specs:

@@ -21,6 +21,8 @@ _FLAGS = {"telea": cv2.INPAINT_TELEA, "navier-stokes": cv2.INPAINT_NS}
 class OpenCVInpaint(nn.Module):
     """cv2.inpaint (Telea's fast marching or Navier-Stokes) applied image by image."""
 
+    keeps_known = True  # returns the known pixels of its input unchanged
+
     def __init__(self, *, method: Literal["telea", "navier-stokes"], radius: float,
                  value_range: tuple[float, float], dtype: Literal["float32", "uint8"]):
         super().__init__()
@@ -54,6 +56,8 @@ class OpenCVInpaint(nn.Module):
 
 class MeanFill(nn.Module):
     """Fills the hole with the mean of the known pixels of each image and channel."""
+
+    keeps_known = True
 
     def __init__(self, *, value_range: tuple[float, float]):
         super().__init__()

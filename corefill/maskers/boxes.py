@@ -1,4 +1,4 @@
-"""Rectangular maskers: a centred box (seeds 001/002), random boxes, and the all-ones mask."""
+"""Rectangular maskers: a centred box (as in the context-encoder papers), random boxes, and the all-ones mask."""
 from __future__ import annotations
 
 from typing import Optional, Union
@@ -65,6 +65,8 @@ class RandomBoxMasker:
 
 class FullMasker:
     """Image-to-image translation: the whole image is generated, so the mask is all ones."""
+
+    whole_image = True
 
     def __call__(self, height: int, width: int, *, rng: np.random.Generator,
                  name: Optional[str] = None) -> torch.Tensor:

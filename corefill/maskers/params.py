@@ -13,7 +13,7 @@ from ..params import Params
 
 
 class CenterParams(Params):
-    """A centred rectangular hole (seeds 001/002). Produces a (1, H, W) {0,1} mask, 1 = hole.
+    """A centred rectangular hole (as in the context-encoder papers). Produces a (1, H, W) {0,1} mask, 1 = hole.
 
     Give `size` in pixels (e.g. 40 for the 40×40 hole in 256² of the masked-autoencoder source), or leave it
     unset to use `fraction` of each side (0.5 = half the side, as context encoders do).

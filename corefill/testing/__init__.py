@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .params_checks import check_params
 from .checks import (
     check_dataset,
     check_discriminator,
@@ -35,6 +36,7 @@ __all__ = [
     "check_loss",
     "check_masker",
     "check_metric",
+    "check_params",
 ]
 
 _CHECKS = {
@@ -48,16 +50,19 @@ def check_component(kind: str, name: str, params: dict[str, Any] | None = None,
                     *, registries=None, split: str = "train", **check_options: Any) -> None:
     """Build registered component ``kind``/``name`` with ``params`` and check it.
 
-    It is built as the engine builds it, in a ``BuildContext`` whose channels come from
-    the check's options (``target_channels``/``input_channels`` for a generator,
-    ``channels`` for the others) and whose value range is [-1, 1]."""
+    Its Params class is checked first (:func:`check_params`). It is built as the engine
+    builds it, in a ``BuildContext`` whose channels come from the check's options
+    (``target_channels``/``input_channels`` for a generator, ``channels`` for the others)
+    and whose value range is ``value_range`` (a generator option, default [-1, 1])."""
     from ..plugins import resolve_registries
     from ..registry import BuildContext, build
 
     registries = resolve_registries(registries)
     spec = registries.get(kind, name)
+    check_params(spec.params_class())
     channels = check_options.get("target_channels", check_options.get("channels"))
-    context = BuildContext(registries=registries, value_range=(-1.0, 1.0), channels=channels,
+    context = BuildContext(registries=registries, channels=channels,
+                           value_range=tuple(check_options.get("value_range", (-1.0, 1.0))),
                            input_channels=check_options.get("input_channels", channels))
     if kind in ("generator", "discriminator"):
         def factory():

@@ -18,8 +18,12 @@ def _fail(what: str, rule: str) -> None:
     raise AssertionError(f"{what}: {rule}")
 
 
-def check_masker(masker, *, height: int = 48, width: int = 40, name: str | None = None) -> None:
-    """{0,1} float32 mask of shape (1, H, W), reproducible under a seed."""
+def check_masker(masker, *, height: int = 48, width: int = 40, name: str | None = None,
+                 max_hole_fraction: float = 0.6) -> None:
+    """{0,1} float32 mask of shape (1, H, W), reproducible under a seed, and 1 = hole: its
+    holes cover at most ``max_hole_fraction`` of the image on average (a masker that marks
+    most of the image has its polarity inverted), unless it says ``whole_image = True``
+    (translation tasks: every pixel is generated)."""
     first = masker(height, width, rng=np.random.default_rng(7), name=name)
     again = masker(height, width, rng=np.random.default_rng(7), name=name)
     what = type(masker).__name__
@@ -31,6 +35,11 @@ def check_masker(masker, *, height: int = 48, width: int = 40, name: str | None 
         _fail(what, "mask values must be exactly 0.0 or 1.0 (1 = hole)")
     if not torch.equal(first, again):
         _fail(what, "same rng seed must give the same mask")
+    draws = [masker(height, width, rng=np.random.default_rng(seed), name=name) for seed in range(8)]
+    share = float(torch.stack(draws).float().mean())
+    if share > max_hole_fraction and not getattr(masker, "whole_image", False):
+        _fail(what, f"holes cover {share:.0%} of the image on average: is the polarity inverted? "
+                    f"(1 = hole, 0 = known; pass max_hole_fraction= if that is intended)")
 
 
 def _generator_output(generator, inputs, mask):
@@ -48,8 +57,12 @@ def check_generator(
     size: int = 32,
     batch: int = 2,
     hole_fraction: float = 0.5,
+    value_range: tuple[float, float] = (-1.0, 1.0),
 ) -> None:
-    """Maps (input, mask) to the target's shape, keeps known pixels, round-trips, trains."""
+    """Maps (input, mask) to the target's shape within ``value_range``, keeps known pixels,
+    round-trips, trains. ``size``: the image side it is checked at (a deep network needs a
+    size it supports, e.g. 256 for an 8-level U-Net). A generator with
+    ``keeps_known = True`` must return the known pixels of its input unchanged."""
     torch.manual_seed(0)
     generator = factory()
     what = type(generator).__name__
@@ -73,9 +86,21 @@ def check_generator(
             _fail(what, "compositing must keep known pixels (output has NaN or inf)")
     elif not torch.isfinite(out).all():
         _fail(what, "output has NaN or inf")
+    _check_output(what, generator, out, inputs, mask, value_range)
     _check_round_trip(factory, generator, (inputs, mask), out)
     if any(p.requires_grad for p in generator.parameters()):
         _check_one_step(generator, lambda m: m(inputs, mask).float().pow(2).mean())
+
+
+def _check_output(what, generator, out, inputs, mask, value_range) -> None:
+    low, high = value_range
+    if float(out.min()) < low - 1e-4 or float(out.max()) > high + 1e-4:
+        _fail(what, f"output must lie in the value range {tuple(value_range)}, got "
+                    f"[{float(out.min()):.3g}, {float(out.max()):.3g}]")
+    if getattr(generator, "keeps_known", False) and out.shape == inputs.shape:
+        if not torch.allclose(out * (1 - mask), inputs * (1 - mask), atol=1e-5):
+            _fail(what, "it says keeps_known = True but changed known pixels (mask 0): is the "
+                        "mask polarity inverted? (1 = hole)")
 
 
 def check_discriminator(factory, *, channels: int = 2, size: int = 32, batch: int = 2) -> None:

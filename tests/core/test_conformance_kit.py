@@ -3,6 +3,9 @@ import numpy as np
 import pytest
 import torch
 
+from pydantic import Field
+
+from corefill.params import Params
 from corefill.testing import (
     check_dataset,
     check_discriminator,
@@ -10,6 +13,7 @@ from corefill.testing import (
     check_loss,
     check_masker,
     check_metric,
+    check_params,
 )
 
 
@@ -40,6 +44,27 @@ class TinyGenerator(torch.nn.Module):
         return torch.tanh(self.conv(torch.cat([x, mask], 1)))
 
 
+class InvertedMasker(BoxMasker):
+    """Marks the known part as the hole: 0 = hole, the wrong way round."""
+
+    def __call__(self, height, width, *, rng, name=None):
+        return 1 - super().__call__(height, width, rng=rng)
+
+
+class UnboundedGenerator(TinyGenerator):
+    def forward(self, x, mask):
+        return self.conv(torch.cat([x, mask], 1)) * 10
+
+
+class InvertedFill(TinyGenerator):
+    """Says it keeps known pixels, but fills where the mask is 0."""
+
+    keeps_known = True
+
+    def forward(self, x, mask):
+        return mask * x + (1 - mask) * super().forward(x, mask)
+
+
 class NanGenerator(TinyGenerator):
     def forward(self, x, mask):
         return super().forward(x, mask) * float("nan")
@@ -49,7 +74,7 @@ class RandomGenerator(TinyGenerator):
     """Not reproducible from its state dict: adds fresh noise at inference."""
 
     def forward(self, x, mask):
-        return super().forward(x, mask) + torch.randn_like(x)
+        return (super().forward(x, mask) + 0.01 * torch.randn_like(x)).clamp(-1, 1)
 
 
 class FrozenGenerator(TinyGenerator):
@@ -114,6 +139,9 @@ def test_correct_components_pass():
     [
         (check_masker, Byte255Masker(), "exactly 0.0 or 1.0"),
         (check_masker, UnseededMasker(), "same rng seed must give the same mask"),
+        (check_masker, InvertedMasker(), "polarity inverted"),
+        (check_generator, UnboundedGenerator, r"value range \(-1.0, 1.0\)"),
+        (check_generator, InvertedFill, "changed known pixels"),
         (check_generator, NanGenerator, "keep known pixels"),
         (check_generator, RandomGenerator, "round trip"),
         (check_generator, FrozenGenerator, "changed no parameter"),
@@ -147,3 +175,67 @@ def test_hole_box_generator_must_return_the_box():
     Patch.forward = lambda self, x, mask: TinyGenerator.forward(self, x, mask)
     with pytest.raises(AssertionError, match=r"\(2, 1, 16, 16\)"):
         check_generator(Patch)
+
+
+def test_a_deep_generator_is_checked_at_the_size_it_supports():
+    class NeedsSixtyFour(TinyGenerator):
+        def forward(self, x, mask):
+            assert x.shape[-1] >= 64, "too small for this network"
+            return super().forward(x, mask)
+
+    check_generator(NeedsSixtyFour, size=64)
+    with pytest.raises(AssertionError, match="too small"):
+        check_generator(NeedsSixtyFour)
+
+
+class _Documented(Params):
+    """A documented component. Images in [-1, 1]."""
+
+    width: int = Field(8, ge=1, description="channels")
+
+
+class _NoDescription(Params):
+    """Fine docstring."""
+
+    width: int = 8
+
+
+class _Undocumented(Params):
+    width: int = Field(8, description="channels")
+
+
+class _BadDefault(Params):
+    """Default its own constraint refuses."""
+
+    cells: int = Field(0, ge=1, description="cells per side")
+
+
+class _WrongType(Params):
+    """Default of the wrong type."""
+
+    cells: int = Field("sixteen", description="cells per side")
+
+
+@pytest.mark.parametrize("params_cls, rule", [
+    (_NoDescription, r"_NoDescription.width: every field needs a description"),
+    (_Undocumented, "needs a docstring"),
+    (_BadDefault, r"_BadDefault.cells: its default is invalid \(.*greater than or equal to 1"),
+    (_WrongType, r"_WrongType.cells: its default is invalid \(.*valid integer.*got 'sixteen'"),
+])
+def test_params_checks(params_cls, rule):
+    check_params(_Documented, torch_free=False)  # this test module imports torch itself
+    with pytest.raises(AssertionError, match=rule):
+        check_params(params_cls, torch_free=False)
+
+
+def test_params_module_importing_torch_is_caught(tmp_path, monkeypatch):
+    (tmp_path / "heavy_params.py").write_text(
+        "import torch\nfrom pydantic import Field\nfrom corefill.params import Params\n\n"
+        "class HeavyParams(Params):\n    \"\"\"Imports torch.\"\"\"\n\n"
+        "    width: int = Field(8, description='channels')\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path))
+    import heavy_params
+
+    with pytest.raises(AssertionError, match="heavy_params imports torch"):
+        check_params(heavy_params.HeavyParams)

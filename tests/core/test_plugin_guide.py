@@ -34,7 +34,7 @@ def test_guide_plugin_is_found_and_passes_its_conformance_tests(tmp_path):
         [sys.executable, "-c", "from corefill.cli import main; main()", "components", "generator"],
         capture_output=True, text=True, env=env, timeout=120,
     )
-    assert "blur-fill" in listing.stdout and "kernel_size: int = 5" in listing.stdout
+    assert "blur-fill" in listing.stdout and "kernel_size: int in [1, 31] = 5" in listing.stdout
     tests = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(root / "tests")],
         capture_output=True, text=True, env=env, cwd=root, timeout=300,

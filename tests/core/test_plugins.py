@@ -47,14 +47,22 @@ def corefill_register(registry):
     assert "half-done" not in registries["generator"]
 
 
-def test_duplicate_name_across_plugins_breaks_the_second(tmp_path, monkeypatch):
+def test_a_name_two_plugins_register_disables_neither(tmp_path, monkeypatch):
     write_plugin(tmp_path, "first")
     write_plugin(tmp_path, "second")  # registers the same names
     registries, infos = _load(monkeypatch, tmp_path)
-    assert infos["first"].status == "ok"
-    assert infos["second"].status == "broken"
-    assert "registered twice" in infos["second"].error
-    assert "corefill-first" in infos["second"].error and "corefill-second" in infos["second"].error
+    assert infos["first"].status == infos["second"].status == "ok"
+    assert infos["second"].components == 4
+    generators = registries["generator"]
+    assert generators.get("first:toy-unet").source != generators.get("second:toy-unet").source
+    assert generators.clashes() == {"toy-unet": ["first:toy-unet", "second:toy-unet"]}
+    import pytest
+
+    from corefill.errors import RegistryError
+
+    with pytest.raises(RegistryError, match="'toy-unet' is ambiguous.*first:toy-unet, "
+                                            "second:toy-unet"):
+        generators.get("toy-unet")
 
 
 def test_cli_survives_broken_plugin_and_shows_it(tmp_path):
@@ -68,7 +76,7 @@ def test_cli_survives_broken_plugin_and_shows_it(tmp_path):
     assert "Traceback" not in result.stdout + result.stderr
     components = run_cli(["components", "generator"], plugin_dir=tmp_path)
     assert components.returncode == 0 and "toy-unet" in components.stdout
-    assert "ngf: int = 8" in components.stdout
+    assert "ngf: int in [1, inf) = 8" in components.stdout
 
 
 def test_disable_env_skips_named_plugins(tmp_path):

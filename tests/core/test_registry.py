@@ -12,14 +12,33 @@ def _registry_with(*names):
     return registry
 
 
-def test_duplicate_name_names_both_sources():
+def test_duplicate_name_within_one_plugin_names_both_sources():
     registry = _registry_with("unet")
     with pytest.raises(DuplicateComponentError) as err:
         registry.register("unet", target="other.mod:Unet", params="corefill.params:NoParams",
-                          source="plugin 'b'")
+                          source="plugin 'a' again")
     message = str(err.value)
-    assert "plugin 'a'" in message and "plugin 'b'" in message and "other.mod:Unet" in message
+    assert "plugin 'a'" in message and "again" in message and "other.mod:Unet" in message
     assert registry.get("unet").source == "plugin 'a'"  # the first one stays
+
+
+def test_same_name_from_two_plugins_is_ambiguous_but_both_stay_usable():
+    registry = Registry("masker")
+    for plugin in ("builtin", "pcclash"):
+        registry.register("center", target=f"{plugin}:Center", params="corefill.params:NoParams",
+                          source=f"plugin {plugin!r}", plugin=plugin)
+    registry.register("grid", target="pcclash:Grid", params="corefill.params:NoParams",
+                      source="plugin 'pcclash'", plugin="pcclash")
+    with pytest.raises(RegistryError, match=r"'center' is ambiguous.*builtin:center, pcclash:center"):
+        registry.get("center")
+    assert registry.get("builtin:center").target == "builtin:Center"
+    assert registry.get("pcclash:center").target == "pcclash:Center"
+    assert registry.get("grid").target == registry.get("pcclash:grid").target == "pcclash:Grid"
+    assert registry.list() == ["center", "grid"] and "pcclash:center" in registry
+    registry.unregister("pcclash:center")
+    assert registry.get("center").target == "builtin:Center"  # no longer ambiguous
+    with pytest.raises(RegistryError, match="cannot contain ':'"):
+        registry.register("a:b", target="x:y", params="x:y", source="s")
 
 
 def test_unknown_name_suggests_close_matches():

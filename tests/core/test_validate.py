@@ -47,7 +47,10 @@ def test_good_recipe_validates(tmp_path, plugin_dir):
         ("ngf: 16", "ngf: 0", "generator.params.ngf: Input should be greater than or equal to 1"),
         ("ngf: 16", "ngf: 16, depth: 3", "generator.params.depth: unknown key"),
         ("name: toy-unet", "name: toy-unte", "generator.name: unknown generator 'toy-unte'; did you mean 'toy-unet'"),
-        ("max_epochs: 2", "max_epoch: 2", "train.max_epoch: unknown key"),
+        ("max_epochs: 2", "max_epoch: 2", "train.max_epoch: unknown key (not allowed here); "
+                                          "did you mean 'max_epochs'?"),
+        ("ngf: 16", "ngff: 16", "generator.params.ngff: unknown key (not allowed here); "
+                                "did you mean 'ngf'?"),
         ("weight: 1.0", "weight: -1", "losses.0.weight: Input should be greater than or equal to 0"),
         ("size: 64", "size: 4", "data.dataset.params.size: Input should be greater than or equal to 8"),
     ],
@@ -89,7 +92,7 @@ def test_unknown_split_override_key(tmp_path, plugin_dir):
         "  dataset: {name: toy-folder, params: {size: 64}}\n  splits: {val: {sizze: 32}}",
     )
     result, path = _validate(tmp_path, plugin_dir, text)
-    assert _one_line_error(result) == f"error: {path}: data.splits.val.sizze: unknown key (not allowed here)"
+    assert _one_line_error(result) == f"error: {path}: data.splits.val.sizze: unknown key (not allowed here); did you mean 'size'?"
 
 
 def test_overrides_apply_and_are_validated(tmp_path, plugin_dir):

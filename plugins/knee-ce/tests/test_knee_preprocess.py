@@ -1,4 +1,4 @@
-"""Each preprocessing rule of seed 000 fires on an image built to trigger it, and only then."""
+"""Each preprocessing rule of the knee paper fires on an image built to trigger it, and only then."""
 import cv2
 import numpy as np
 import pytest
