@@ -17,5 +17,5 @@ COMPONENTS: dict[str, tuple[str, str]] = {
     "ssim_hole": (f"{_SSIM}:ssim_hole", f"{_PARAMS}:SSIMHoleParams"),
     "ssim_full": (f"{_SSIM}:ssim_full", f"{_PARAMS}:SSIMFullParams"),
     "accuracy_hole": (f"{_PIXEL}:accuracy_hole", f"{_PARAMS}:AccuracyParams"),
-    "fid": ("corefill.metrics.fid:FIDMetric", f"{_PARAMS}:FIDParams"),
+    "fid": ("corefill.metrics.fid:fid", f"{_PARAMS}:FIDParams"),
 }

@@ -14,7 +14,9 @@ from typing import Optional
 import numpy as np
 import torch
 
+from ..registry import BuildContext
 from .inception import build_fid_inception
+from .params import FIDParams
 
 
 def low_rank_frechet_distance(fake: np.ndarray, real: np.ndarray) -> float:
@@ -117,7 +119,7 @@ class FIDMetric:
     higher_is_better = False
     per_sample = False
 
-    def __init__(self, *, weights: Optional[str] = None, batch_size: int = 16,
+    def __init__(self, *, weights: Optional[str], batch_size: int,
                  cache: Optional[RealFeatures] = None):
         self.weights = weights
         self.batch_size = batch_size
@@ -174,3 +176,8 @@ class FIDMetric:
         if len(np.unique(indices)) < 2:
             return float("nan")
         return frechet_distance(fake[indices], real[indices])
+
+
+# -- registration -----------------------------------------------------------------------------
+def fid(params: FIDParams, context: Optional[BuildContext] = None) -> FIDMetric:
+    return FIDMetric(weights=params.weights, batch_size=params.batch_size)

@@ -97,7 +97,7 @@ def test_grey_images_are_replicated_to_rgb(fid_metric):
 
 
 def test_fid_needs_two_images():
-    metric = FIDMetric()
+    metric = FIDMetric(weights=None, batch_size=16)
     with pytest.raises(ValueError, match="at least 2 images"):
         metric.compute()
 

@@ -42,7 +42,7 @@ def loader():
 
 
 def score(models, cache):
-    return evaluate_models(models, loader(), metrics_factory=lambda: [FIDMetric(cache=cache)],
+    return evaluate_models(models, loader(), metrics_factory=lambda: [FIDMetric(weights=None, batch_size=16, cache=cache)],
                            value_range=(-1.0, 1.0), device=torch.device("cpu"))
 
 
@@ -68,7 +68,7 @@ def test_real_images_are_run_once_per_split_and_scores_are_unchanged(net):
 
 def test_other_pixels_miss_and_the_cache_is_bounded(net):
     cache = RealFeatures(max_images=12)
-    metric = FIDMetric(cache=cache)
+    metric = FIDMetric(weights=None, batch_size=16, cache=cache)
     a, b = torch.rand(6, 1, 8, 8), torch.rand(6, 1, 8, 8)
     metric.real_features(a)
     b_features = metric.real_features(b)
@@ -83,7 +83,7 @@ def test_other_pixels_miss_and_the_cache_is_bounded(net):
 
 
 def test_bootstrap_subset_pairs_fake_and_real_images(net):
-    metric = FIDMetric(cache=RealFeatures())
+    metric = FIDMetric(weights=None, batch_size=16, cache=RealFeatures())
     images = torch.rand(8, 1, 8, 8, generator=torch.Generator().manual_seed(3))
     metric.update(images, images, torch.ones_like(images))
     assert metric.compute() == pytest.approx(0.0, abs=1e-6)
