@@ -10,7 +10,7 @@ from ..registry import KINDS  # a tuple of names: the registry imports no compon
 @click.argument("name")
 @click.option("--kind", "kinds", multiple=True, type=click.Choice(KINDS), default=("generator",),
               show_default=True, help="Component kind to include (repeat for several).")
-@click.option("--dir", "folder", type=click.Path(file_okay=False), default=None,
+@click.option("--dir", "folder", type=click.Path(), default=None,
               help="Folder to write (must be missing or empty); default: ./corefill-NAME.")
 def new_plugin(name: str, kinds: tuple[str, ...], folder: str | None) -> None:
     """Write plugin package corefill-NAME: pyproject with the entry point, one module per

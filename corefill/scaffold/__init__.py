@@ -85,12 +85,15 @@ def _readme(names: PluginNames, kinds: tuple[str, ...], base: dict[str, str],
         rows.append(f"| {kind} | `{values['component']}` | "
                     f"`{names.package}/{values['folder']}/{values['module']}.py` |")
         layout_lines.append(f"  {values['folder']}/  params.py, {values['module']}.py\n")
-    note = ("\nThe generator was added for the sample recipe, which trains one (corefill "
+    intro = (f"A corefill plugin: {base['provided']}. Written by `corefill new-plugin "
+             f"{names.slug}`; every file is yours to change.")
+    note = ("The generator was added for the sample recipe, which trains one (corefill "
             "itself ships only parameter-free baselines): keep it, or point the recipe at "
-            "your own generator and delete it.\n" if added_generator else "")
+            "your own generator and delete it.")
     return render("project/README.md.tmpl", {
         **base, "table": "\n".join(rows), "layout_lines": "".join(layout_lines),
-        "generator_note": note})
+        "intro": textwrap.fill(intro, width=88),
+        "generator_note": "\n" + textwrap.fill(note, width=88) + "\n" if added_generator else ""})
 
 
 def plugin_files(name: str, kinds: Iterable[str] = ("generator",)) -> dict[str, str]:

@@ -115,6 +115,9 @@ def test_an_existing_folder_is_never_overwritten(tmp_path, capsys):
     err = capsys.readouterr().err
     assert err.startswith("error: ") and "not empty" in err and err.count("\n") == 1
     assert [p.name for p in (tmp_path / "out").iterdir()] == ["mine.py"]
+    (tmp_path / "file").write_text("")
+    assert run_cli("new-plugin", "blur", "--dir", str(tmp_path / "file")) == 2
+    assert "is not a folder" in capsys.readouterr().err
     (tmp_path / "empty").mkdir()
     assert run_cli("new-plugin", "blur", "--dir", str(tmp_path / "empty")) == 0
 
