@@ -15,15 +15,12 @@ import torch
 from ..errors import DataError, RecipeError
 from ..recipe import Recipe
 from ..registry import BuildContext, build
-from . import distributed
+from . import distributed, speed
 from .data import MaskedDataset, eval_loader, train_loader
 from .optim import optimizer, scheduler
 from .state import Components
 from .steps import LossSet, StepParts, Update, make_step
 from .stopping import BestTracker, EarlyStopper
-
-_AUTOCAST = {"bf16": torch.bfloat16, "fp16": torch.float16}
-
 
 def context(registries=None, device: Any = "cpu") -> BuildContext:
     """The context a run starts from: ``registries`` (None = the installed plugins')."""
@@ -156,9 +153,7 @@ def _trackers(recipe: Recipe, val_keys: dict[str, bool]):
 
 def _networks(recipe: Recipe, context: BuildContext, *, dist, device, losses: LossSet) -> dict[str, Any]:
     """Networks, their optimisers, schedulers, fp16 scalers and the training step."""
-    train, cuda = recipe.train, device.type == "cuda"
-    if cuda:  # fixed image sizes: let cuDNN pick the fastest kernels once
-        torch.backends.cudnn.benchmark = True
+    train, chosen = recipe.train, speed.plan(recipe.train, device)  # precision, layout
     refs = {"generator": recipe.generator, "discriminator": recipe.discriminator}
     settings = {"generator": train.generator_optimizer,
                 "discriminator": train.discriminator_optimizer}
@@ -166,13 +161,13 @@ def _networks(recipe: Recipe, context: BuildContext, *, dist, device, losses: Lo
     for role, ref in refs.items():
         if ref is None:
             continue
-        nets[role] = network(role, ref, context).to(device)
+        nets[role] = speed.apply_layout(network(role, ref, context).to(device), chosen)
         wrapped[role] = distributed.wrap(nets[role], dist, device)
         optimizers[role] = optimizer(nets[role], settings[role], device)
     schedulers = {name: scheduler(opt, train.scheduler, train.max_epochs)
                   for name, opt in optimizers.items()}
     scalers = {name: torch.amp.GradScaler("cuda") for name in optimizers} \
-        if cuda and train.precision == "fp16" else {}
+        if chosen.scaler else {}
     region = getattr(nets["generator"], "output_region", None)
     parts = StepParts(
         generator=wrapped["generator"], generator_raw=nets["generator"], losses=losses,
@@ -180,7 +175,7 @@ def _networks(recipe: Recipe, context: BuildContext, *, dist, device, losses: Lo
         region=region, discriminator=wrapped.get("discriminator"),
         discriminator_raw=nets.get("discriminator"),
         d_input=recipe.discriminator.input if recipe.discriminator else "image",
-        autocast_dtype=_AUTOCAST.get(train.precision) if cuda else None,
+        autocast_dtype=chosen.autocast_dtype,
         device_type=device.type)
     return {"networks": nets, "wrapped": wrapped, "region": region, "optimizers": optimizers,
             "schedulers": {k: v for k, v in schedulers.items() if v is not None},

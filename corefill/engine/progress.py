@@ -51,7 +51,7 @@ class Progress:
     def losses(self, step: int, values: dict[str, float], images_per_s: float) -> None:
         if not self.enabled:
             return
-        text = f"{_format(values)} {images_per_s:.1f} img/s"
+        text = f"{_format(values)} {format(images_per_s, '#.3g').rstrip('.')} img/s"
         if self._bar is not None:
             self._bar.update(self._task, losses=text)
         else:
