@@ -151,6 +151,17 @@ def _trackers(recipe: Recipe, val_keys: dict[str, bool]):
     return stopper, (BestTracker(key, val_keys[key]) if key else None), evaluate_best
 
 
+def _trainable(recipe: Recipe, role: str, module: Any) -> Any:
+    """``module`` if it has weights to train, else a RecipeError (a classical fill named as
+    the generator belongs under ``baselines``)."""
+    parameters = getattr(module, "parameters", None)
+    if parameters is None or not any(p.requires_grad for p in parameters()):
+        name = getattr(recipe, role).name
+        raise RecipeError(f"recipe {recipe.name!r}: {role}: {name!r} has no weights to train; "
+                          "list it under baselines and name a trainable " + role)
+    return module
+
+
 def _networks(recipe: Recipe, context: BuildContext, *, dist, device, losses: LossSet) -> dict[str, Any]:
     """Networks, their optimisers, schedulers, fp16 scalers and the training step."""
     train, chosen = recipe.train, speed.plan(recipe.train, device)  # precision, layout
@@ -161,7 +172,8 @@ def _networks(recipe: Recipe, context: BuildContext, *, dist, device, losses: Lo
     for role, ref in refs.items():
         if ref is None:
             continue
-        nets[role] = speed.apply_layout(network(role, ref, context).to(device), chosen)
+        nets[role] = speed.apply_layout(_trainable(recipe, role, network(role, ref, context))
+                                        .to(device), chosen)
         wrapped[role] = distributed.wrap(nets[role], dist, device)
         optimizers[role] = optimizer(nets[role], settings[role], device)
     schedulers = {name: scheduler(opt, train.scheduler, train.max_epochs)
