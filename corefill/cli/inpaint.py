@@ -6,16 +6,19 @@ import click
 
 @click.command()
 @click.argument("inputs", nargs=-1, type=click.Path(exists=True))
-@click.option("--checkpoint", required=True, type=click.Path(exists=True, dir_okay=False),
+@click.option("--checkpoint", type=click.Path(exists=True, dir_okay=False), default=None,
               help="A trained checkpoint, e.g. RUN/checkpoints/best.pt.")
+@click.option("--model", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="Instead of --checkpoint: a model written by `corefill export` (.onnx, "
+                   "or TorchScript .pt), run without the code that trained it.")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
               help="Folder for <name>_inpainted.png and <name>_comparison.png.")
 @click.option("--masks", "masks_dir", type=click.Path(exists=True, file_okay=False), default=None,
               help="Folder of masks named like the inputs (white = hole, any size: resized "
                    "to the image with nearest neighbour); default: the recipe's masker.")
 @click.option("--device", type=click.Choice(["cpu", "cuda"]), default="cpu", show_default=True)
-def inpaint(inputs: tuple[str, ...], checkpoint: str, out_dir: str, masks_dir: str | None,
-            device: str) -> None:
+def inpaint(inputs: tuple[str, ...], checkpoint: str | None, model: str | None, out_dir: str,
+            masks_dir: str | None, device: str) -> None:
     """Regenerate the hole region of INPUT images (files or folders; PNG/JPEG/TIFF/DICOM).
 
     \b
@@ -26,14 +29,16 @@ def inpaint(inputs: tuple[str, ...], checkpoint: str, out_dir: str, masks_dir: s
     given to an RGB model (or the reverse) are converted for the model, with one warning.
 
     With no INPUT, regenerate the images the run's preprocessing set apart (e.g. knee
-    radiographs with surgical hardware), read from RUN/preprocessing/.
+    radiographs with surgical hardware), read from RUN/preprocessing/ (--checkpoint only).
     """
+    if (checkpoint is None) == (model is None):
+        raise click.UsageError("give --checkpoint or --model (one of them)")
     from ..engine.inference import inpaint as run_inpaint  # imports torch
 
     def warn(message: str) -> None:
         click.echo(f"warning: {message}", err=True)
 
-    written = run_inpaint(checkpoint, inputs, out_dir=out_dir, masks_dir=masks_dir,
-                          device=device, warn=warn)
+    written = run_inpaint(checkpoint, inputs, model=model, out_dir=out_dir,
+                          masks_dir=masks_dir, device=device, warn=warn)
     images = len(written) // 2
     click.echo(f"inpainted {images} image{'s' if images != 1 else ''} into {out_dir}")

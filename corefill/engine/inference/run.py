@@ -1,6 +1,9 @@
 """``corefill inpaint``: complete the holes of a user's images with a trained generator.
 
-What the model needs comes from the checkpoint's ``data_spec`` only (image size, channels,
+The model is a trained checkpoint or a model file written by ``corefill export`` (ONNX,
+TorchScript); both go through one pipeline (:func:`run_images`), the model being a
+``runner(input, mask) -> output`` (:mod:`.exported`). What the model needs comes from the
+checkpoint's ``data_spec`` (or the exported model's copy of it) only (image size, channels,
 value range, masker, output region: see :mod:`corefill.engine.spec`). A checkpoint written
 before ``data_spec`` existed gets one derived by building its recipe's train split once
 (its data must still be where the recipe says; otherwise re-train).
@@ -32,29 +35,60 @@ def _stderr(message: str) -> None:
     print(f"warning: {message}", file=sys.stderr)
 
 
-def inpaint(checkpoint: str | Path, inputs: Sequence[str | Path] = (), *, out_dir: str | Path,
+def inpaint(checkpoint: str | Path | None = None, inputs: Sequence[str | Path] = (), *,
+            out_dir: str | Path, model: str | Path | None = None,
             masks_dir: str | Path | None = None, device: str = "cpu", registries=None,
             warn: Optional[Callable[[str], None]] = None) -> list[Path]:
     """Complete every input; returns the files written (result, comparison per image).
 
-    ``inputs``: image files or folders (PNG/JPEG/TIFF/BMP/DICOM); none = the images the
-    run's preprocessing set apart. ``masks_dir``: masks named like the inputs (white = hole);
-    none = the recipe's masker. ``warn`` receives warning lines (default: stderr).
+    The model is a trained ``checkpoint`` or a ``model`` file written by ``corefill
+    export`` (ONNX or TorchScript: run without the code that trained it; see
+    :mod:`.exported`): exactly one of them. ``inputs``: image files or folders
+    (PNG/JPEG/TIFF/BMP/DICOM); none = the images the run's preprocessing set apart (a
+    checkpoint only). ``masks_dir``: masks named like the inputs (white = hole); none = the
+    recipe's masker. ``warn`` receives warning lines (default: stderr).
     """
+    registries = resolve_registries(registries)
+    if (checkpoint is None) == (model is None):
+        raise DataError("inpaint: give a checkpoint or an exported model (one of them)")
+    if model is not None:
+        runner, source, spec, seed = _exported(Path(model), device)
+        if not inputs:
+            raise DataError(f"{model}: an exported model has no run folder; pass images to "
+                            "inpaint")
+        paths = expand_inputs(inputs)
+    else:
+        source = Path(checkpoint)
+        runner, recipe, spec = load(source, device, registries)
+        seed = recipe.seed
+        paths = expand_inputs(inputs) if inputs else artifact_inputs(source, recipe, registries)
+    return run_images(runner, spec, paths, out_dir=Path(out_dir), seed=seed, source=source,
+                      masks_dir=masks_dir, device=device, registries=registries,
+                      warn=warn or _stderr)
+
+
+def _exported(model: Path, device: str) -> tuple[Any, Path, dict[str, Any], int]:
+    """``(runner, source, data_spec, seed)`` of a model file written by ``corefill export``."""
+    from .exported import load as load_exported
+
+    runner, meta = load_exported(model, device)
+    _check_inpainter(meta["data_spec"], model)
+    return runner, model, meta["data_spec"], meta["seed"]
+
+
+def run_images(runner: Any, spec: dict[str, Any], paths: Sequence[Path], *, out_dir: Path,
+               seed: int, source: Path, masks_dir: str | Path | None, device: str,
+               registries, warn: Callable[[str], None]) -> list[Path]:
+    """The per-image pipeline for any ``runner(input, mask) -> output`` (a PyTorch
+    generator or an exported model): read, mask, complete, composite, write."""
     import torch
 
-    warn = warn or _stderr
-    checkpoint = Path(checkpoint)
-    registries = resolve_registries(registries)
-    generator, recipe, spec = load(checkpoint, device, registries)
-    paths = expand_inputs(inputs) if inputs else artifact_inputs(checkpoint, recipe, registries)
     masks = MaskFolder(Path(masks_dir)) if masks_dir else None
     if masks is None and spec["item_masks"]:
-        raise DataError(f"{checkpoint}: the model was trained on masks its dataset brought; "
+        raise DataError(f"{source}: the model was trained on masks its dataset brought; "
                         "pass --masks DIR (white = hole)")
-    masker = None if masks else _masker(spec, registries)
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    masker = None if masks else masker_of(spec, registries)
+    out_dir.mkdir(parents=True, exist_ok=True)
     counts: dict[str, int] = {}
     examples: dict[str, list[str]] = {}
     written: list[Path] = []
@@ -65,11 +99,11 @@ def inpaint(checkpoint: str | Path, inputs: Sequence[str | Path] = (), *, out_di
             counts[kind] = counts.get(kind, 0) + 1
             examples.setdefault(kind, []).append(path.name)
         with torch.no_grad():
-            result, hole = inpaint_one(generator, spec, pixels, path, masks=masks,
-                                       masker=masker, seed=recipe.seed, device=device)
+            result, hole = inpaint_one(runner, spec, pixels, path, masks=masks,
+                                       masker=masker, seed=seed, device=device)
         stem = _unique_stem(path, written)
-        written.append(images.write_png(out / f"{stem}_inpainted.png", result))
-        written.append(images.write_png(out / f"{stem}_comparison.png",
+        written.append(images.write_png(out_dir / f"{stem}_inpainted.png", result))
+        written.append(images.write_png(out_dir / f"{stem}_comparison.png",
                                         images.comparison(pixels, hole, result)))
     note = images.conversion_note(counts, examples, spec["channels"])
     if note:
@@ -118,7 +152,15 @@ def complete(generator: Any, image: np.ndarray, hole: np.ndarray, spec: dict[str
 
 
 def load(checkpoint: Path, device: str, registries) -> tuple[Any, Any, dict[str, Any]]:
-    """``(generator in eval mode, recipe, data_spec)`` from one read of the checkpoint."""
+    """``(generator in eval mode, recipe, data_spec)`` of an inpainting checkpoint."""
+    generator, recipe, spec = load_any(checkpoint, device, registries)
+    _check_inpainter(spec, checkpoint)
+    return generator, recipe, spec
+
+
+def load_any(checkpoint: Path, device: str, registries) -> tuple[Any, Any, dict[str, Any]]:
+    """``(generator in eval mode, recipe, data_spec)`` from one read of the checkpoint,
+    translation models (pix2pix) included."""
     from .. import spec as specs
     from ..checkpoint import load_trained
 
@@ -127,10 +169,13 @@ def load(checkpoint: Path, device: str, registries) -> tuple[Any, Any, dict[str,
         spec = specs.check(state["data_spec"], str(checkpoint))
     else:
         spec = _older_checkpoint_spec(checkpoint, recipe, generator, registries)
-    if spec["conditional_input"]:
-        raise DataError(f"{checkpoint}: the model maps its dataset's own inputs (e.g. label "
-                        "maps) to images, not masked images; inpaint needs an inpainting model")
     return generator, recipe, spec
+
+
+def _check_inpainter(spec: dict[str, Any], source: Path) -> None:
+    if spec["conditional_input"]:
+        raise DataError(f"{source}: the model maps its dataset's own inputs (e.g. label "
+                        "maps) to images, not masked images; inpaint needs an inpainting model")
 
 
 def _older_checkpoint_spec(checkpoint: Path, recipe: Any, generator: Any,
@@ -145,7 +190,7 @@ def _older_checkpoint_spec(checkpoint: Path, recipe: Any, generator: Any,
                               "to write one") from None
 
 
-def _masker(spec: dict[str, Any], registries) -> Any:
+def masker_of(spec: dict[str, Any], registries) -> Any:
     """The masker the model was trained with (None for ``none``: the whole image is hole)."""
     from ...registry import BuildContext, build
 
