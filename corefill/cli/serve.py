@@ -1,0 +1,50 @@
+"""``corefill serve``: a web page to try a checkpoint (the ``serve`` extra; imports lazily)."""
+from __future__ import annotations
+
+import click
+
+from ..errors import CorefillError
+
+EXTRA = "pip install corefill[serve]"
+
+
+def _require_extra() -> None:
+    """One line naming the extra when its libraries are missing (never a traceback)."""
+    import importlib.util
+
+    modules = {"starlette": "starlette", "uvicorn": "uvicorn",
+               "python-multipart": "python_multipart"}
+    missing = [package for package, module in modules.items()
+               if importlib.util.find_spec(module) is None]
+    if missing:
+        raise CorefillError(f"corefill serve needs {', '.join(missing)}: {EXTRA}")
+
+
+@click.command()
+@click.option("--checkpoint", required=True, type=click.Path(exists=True, dir_okay=False),
+              help="A trained checkpoint, e.g. RUN/checkpoints/best.pt.")
+@click.option("--port", type=click.IntRange(0, 65535), default=7860, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. 0.0.0.0 opens the page to the network: anyone "
+                   "who can reach it can run the model and upload files.")
+@click.option("--device", type=click.Choice(["cpu", "cuda"]), default="cpu", show_default=True)
+def serve(checkpoint: str, port: int, host: str, device: str) -> None:
+    """A page to try CHECKPOINT: open or pick an image, paint the hole, Fill.
+
+    \b
+    The model's result is shown beside Telea's (cv2.inpaint on the same mask) with the
+    run's test report, and downloads as a PNG at the image's own size and depth. A
+    translation model (pix2pix) takes a conditioning image (a segmentation) instead.
+    """
+    _require_extra()
+    import uvicorn
+
+    from ..serve import create_app  # imports torch and loads the checkpoint
+
+    app = create_app(checkpoint, device=device)
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"serving {checkpoint} at http://{shown}:{port}/ (Ctrl+C to stop)")
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"warning: listening on {host}: anyone who can reach this address can "
+                   "run the model and upload files", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -1,0 +1,151 @@
+"""The served model: a checkpoint loaded once, and the two things the page asks of it.
+
+- inpainting models: fill a painted hole (1 = hole) at the image's own size through
+  ``corefill inpaint``'s pipeline (model-size round trip, only the hole taken back, known
+  pixels exactly the original's), with Telea's result on the same hole beside it;
+- translation models (``data_spec.conditional_input``, e.g. pix2pix: segmentation -> MRI):
+  generate the whole image from a conditioning image.
+
+A conditioning image is encoded for the network as the datasets of this project encode
+theirs: with 1 or 3 input channels its grey or RGB levels are mapped to the value range
+(a label map stored as evenly spaced grey levels, k * 255 / (classes - 1), becomes the
+"scaled" labels); with more input channels it is such a label map, one-hot encoded.
+"""
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..engine.inference import images
+
+TELEA_RADIUS = 3.0  # the telea baseline's default radius
+
+
+class _GivenHole:
+    """A painted hole in the shape of ``MaskFolder``, so ``inpaint_one`` is reused as is."""
+
+    def __init__(self, hole: np.ndarray) -> None:
+        self._hole = hole
+
+    def hole(self, _path: Path, height: int, width: int) -> np.ndarray:
+        if self._hole.shape != (height, width):  # the page sends it at the image's size
+            resized = images.resize(self._hole.astype(np.uint8)[:, :, None], height, width,
+                                    nearest=True)
+            return resized[:, :, 0] > 0
+        return self._hole
+
+
+class ServedModel:
+    """A trained generator with its ``data_spec``, recipe and run folder."""
+
+    def __init__(self, checkpoint: str | Path, *, device: str = "cpu", registries=None) -> None:
+        from ..engine.inference.run import run_folder
+        from ..plugins import resolve_registries
+
+        self.checkpoint = Path(checkpoint)
+        self.device = device
+        self.registries = resolve_registries(registries)
+        self.generator, self.recipe, self.spec = load(self.checkpoint, device, self.registries)
+        self.run = run_folder(self.checkpoint)
+        self.translation = bool(self.spec["conditional_input"])
+        self._lock = threading.Lock()  # one forward pass at a time (CPU threads are shared)
+
+    @property
+    def mode(self) -> str:
+        return "translation" if self.translation else "inpainting"
+
+    def fill(self, pixels: np.ndarray, hole: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(model result, Telea result)``, both at ``pixels``' size, channels and depth."""
+        import torch
+
+        from ..engine.inference.run import inpaint_one
+
+        with self._lock, torch.no_grad():
+            result, _ = inpaint_one(self.generator, self.spec, pixels, Path("upload"),
+                                    masks=_GivenHole(hole), masker=None, seed=0,
+                                    device=self.device)
+        return result, telea(pixels, hole)
+
+    def translate(self, condition: np.ndarray) -> np.ndarray:
+        """The generated image (uint8, model channels) at the conditioning image's size."""
+        import torch
+
+        from ..engine.steps import complete
+
+        height, width = condition.shape[:2]
+        model_h, model_w = self.spec["size"]
+        low, high = self.spec["value_range"]
+        encoded = encode_condition(condition, self.spec)
+        small = images.resize(encoded, model_h, model_w, nearest=True)  # labels stay labels
+        net_input = torch.from_numpy(np.ascontiguousarray(small.transpose(2, 0, 1)))[None]
+        mask = torch.ones(1, 1, model_h, model_w)
+        blank = torch.zeros(1, self.spec["channels"], model_h, model_w)
+        batch = {"image": blank, "input": net_input, "mask": mask}
+        with self._lock, torch.no_grad():
+            batch = {k: v.to(self.device) for k, v in batch.items()}
+            output = complete(self.generator, batch, self.spec["output_region"])
+        unit = ((output - low) / (high - low)).clamp(0, 1)[0].permute(1, 2, 0).float().cpu()
+        full = images.resize(unit.numpy(), height, width)
+        return np.round(np.clip(full, 0, 1) * 255.0).astype(np.uint8)
+
+
+def load(checkpoint: Path, device: str, registries) -> tuple[Any, Any, dict[str, Any]]:
+    """``(generator, recipe, data_spec)``; unlike ``corefill inpaint`` translation models
+    are welcome (the page gives them a conditioning image). Checkpoints without a
+    ``data_spec`` get one as in ``corefill inpaint``."""
+    from ..engine import spec as specs
+    from ..engine.checkpoint import load_trained
+    from ..engine.inference import run as inference
+
+    generator, recipe, state = load_trained(checkpoint, device, registries)
+    if state.get("data_spec") is not None:
+        spec = specs.check(state["data_spec"], str(checkpoint))
+    else:
+        spec = inference._older_checkpoint_spec(checkpoint, recipe, generator, registries)
+    # A model trained on its dataset's own masks is served too: painted masks stand in.
+    return generator, recipe, spec
+
+
+def encode_condition(condition: np.ndarray, spec: dict[str, Any]) -> np.ndarray:
+    """A conditioning image's pixels -> the network's input, (H, W, input_channels) float32."""
+    channels = int(spec.get("input_channels", spec["channels"]))
+    unit = images.to_unit(condition)
+    if channels in (1, 3):
+        low, high = spec["value_range"]
+        return images.convert_channels(unit, channels) * np.float32(high - low) + np.float32(low)
+    grey = images.convert_channels(unit, 1)[:, :, 0]
+    labels = np.clip(np.round(grey * (channels - 1)), 0, channels - 1).astype(np.int64)
+    return np.eye(channels, dtype=np.float32)[labels]
+
+
+def decode_condition(encoded: np.ndarray, spec: dict[str, Any]) -> np.ndarray:
+    """The inverse of :func:`encode_condition` as uint8 pixels (the page's test samples)."""
+    channels = encoded.shape[2]
+    if channels in (1, 3):
+        low, high = spec["value_range"]
+        unit = np.clip((encoded - low) / (high - low), 0, 1)
+    else:
+        unit = (encoded.argmax(axis=2).astype(np.float32) / (channels - 1))[:, :, None]
+    return np.round(unit * 255.0).astype(np.uint8)
+
+
+def telea(pixels: np.ndarray, hole: np.ndarray) -> np.ndarray:
+    """cv2.inpaint (Telea) on the same hole at full resolution; alpha untouched. OpenCV
+    takes 8-bit grey/RGB at once and 16-bit one channel at a time."""
+    import cv2
+
+    colour = images.colour_channels(pixels)
+    hole8 = hole.astype(np.uint8)
+    result = pixels.copy()
+    if pixels.dtype == np.uint8 and colour in (1, 3):
+        filled = cv2.inpaint(np.ascontiguousarray(pixels[:, :, :colour]), hole8,
+                             TELEA_RADIUS, cv2.INPAINT_TELEA)
+        result[:, :, :colour] = filled.reshape(pixels.shape[0], pixels.shape[1], colour)
+        return result
+    for c in range(colour):
+        result[:, :, c] = cv2.inpaint(np.ascontiguousarray(pixels[:, :, c]), hole8,
+                                      TELEA_RADIUS, cv2.INPAINT_TELEA)
+    return result
