@@ -14,6 +14,7 @@ from ..errors import CorefillError
 from .inspect import components, plugins
 from .new_plugin import new_plugin
 from .run import evaluate, run, validate
+from .serve import serve
 
 
 def _version_text() -> str:
@@ -44,6 +45,7 @@ cli.add_command(validate)
 cli.add_command(components)
 cli.add_command(plugins)
 cli.add_command(new_plugin)
+cli.add_command(serve)
 
 
 def _add_optional_commands() -> None:
