@@ -13,8 +13,10 @@ from .. import __version__
 from ..errors import CorefillError
 from .inspect import components, plugins
 from .new_plugin import new_plugin
+from .export import export
 from .run import evaluate, run, validate
 from .serve import serve
+from .tune import tune
 
 
 def _version_text() -> str:
@@ -46,6 +48,8 @@ cli.add_command(components)
 cli.add_command(plugins)
 cli.add_command(new_plugin)
 cli.add_command(serve)
+cli.add_command(export)
+cli.add_command(tune)
 
 
 def _add_optional_commands() -> None:

@@ -25,7 +25,8 @@ __all__ = ["run", "evaluate", "load_generator", "inpaint"]
 
 
 def run(recipe, *, out_dir: str | Path | None = None, device: str | None = None,
-        resume: bool = False, force: bool = False, registries=None) -> Path:
+        resume: bool = False, force: bool = False, registries=None,
+        on_validation=None) -> Path:
     """Train and evaluate ``recipe`` (already validated); returns the run folder.
 
     ``out_dir`` defaults to ``recipe.output_dir`` with ``{name}`` filled in; ``device``
@@ -37,7 +38,7 @@ def run(recipe, *, out_dir: str | Path | None = None, device: str | None = None,
     from .trainer import Trainer
 
     trainer = Trainer(recipe, out_dir=out_dir, device=device, resume=resume, force=force,
-                      registries=registries)
+                      registries=registries, on_validation=on_validation)
     try:
         trainer.setup()
         try:
@@ -68,8 +69,9 @@ def load_generator(checkpoint_path: str | Path, device: str = "cpu", registries=
 
 def inpaint(checkpoint: str | Path, inputs=(), **options: Any) -> list[Path]:
     """Fill the holes of ``inputs`` (images or folders; none: the images the run's
-    preprocessing set apart) with ``checkpoint``; returns the files written. Options as
-    :func:`.inference.run.inpaint` (``out_dir``, ``masks_dir``, ``device``...)."""
+    preprocessing set apart) with ``checkpoint`` (or, with ``checkpoint=None``, the model
+    file ``model=`` that ``corefill export`` wrote); returns the files written. Options as
+    :func:`.inference.run.inpaint` (``out_dir``, ``model``, ``masks_dir``, ``device``...)."""
     from .inference.run import inpaint as _inpaint
 
     return _inpaint(checkpoint, inputs, **options)

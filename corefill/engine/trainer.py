@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from ..config import recipe_hash, recipe_to_yaml
 from ..errors import CheckpointError
@@ -31,8 +31,10 @@ class Trainer:
     counters, ``built`` what ``setup()`` built."""
 
     def __init__(self, recipe: Recipe, *, out_dir=None, device: Optional[str] = None,
-                 resume: bool = False, force: bool = False, registries=None) -> None:
+                 resume: bool = False, force: bool = False, registries=None,
+                 on_validation: Optional[Callable[[int, dict], None]] = None) -> None:
         self.recipe, self.registries = recipe, resolve_registries(registries)
+        self.on_validation = on_validation  # (epoch, values) after each validation, rank 0
         self.resume, self.force = resume, force
         self.folder = Path(out_dir if out_dir is not None
                            else recipe.output_dir.format(name=recipe.name))

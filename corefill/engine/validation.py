@@ -40,6 +40,8 @@ def validate_main(trainer: Any, count: bool) -> bool:
         trainer.files.save_samples(epoch, samples.labelled_rows(), state.step, samples.names)
     if built.best is not None and built.best.update(values[built.best.key], state.epoch):
         trainer.save("best")
+    if trainer.on_validation is not None:
+        trainer.on_validation(epoch, values)
     stopper = built.stopper
     if count and stopper is not None and stopper.update(values[stopper.key], state.epoch):
         trainer.progress.line(f"early stopping: {stopper.key} did not improve "
