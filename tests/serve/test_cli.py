@@ -1,0 +1,54 @@
+"""`corefill serve` at the command line: what cannot be served is one line and exit 2 at start."""
+import importlib.util
+
+import pytest
+import torch
+
+from corefill.cli import main
+
+
+def _serve(capsys, *args):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["serve", *args])
+    captured = capsys.readouterr()
+    return exit_info.value.code, captured.out, captured.err
+
+
+def test_help_names_the_host_and_what_opening_it_exposes():
+    from click.testing import CliRunner
+
+    from corefill.cli import cli
+
+    result = CliRunner().invoke(cli, ["serve", "--help"])
+    out = " ".join(result.output.split())
+    assert result.exit_code == 0 and "--host" in out and "127.0.0.1" in out
+    assert "anyone who can reach it can run the model and upload files" in out
+
+
+def test_weights_that_do_not_fit_are_one_line(knee_run, tmp_path, capsys):
+    state = torch.load(knee_run / "checkpoints" / "best.pt", weights_only=True)
+    weights = state["networks"]["generator"]
+    key = next(iter(weights))
+    weights[f"renamed.{key}"] = weights.pop(key)
+    edited = tmp_path / "edited.pt"
+    torch.save(state, edited)
+    code, out, err = _serve(capsys, "--checkpoint", str(edited), "--port", "0")
+    assert code == 2 and err.count("\n") == 1 and not out
+    assert err.startswith(f"error: {edited}: its generator weights do not fit")
+
+
+def test_a_file_that_is_no_checkpoint_is_one_line(tmp_path, capsys):
+    bogus = tmp_path / "best.pt"
+    bogus.write_text("not a checkpoint")
+    code, _, err = _serve(capsys, "--checkpoint", str(bogus))
+    assert code == 2 and err.count("\n") == 1
+    assert err.startswith(f"error: {bogus}: cannot load checkpoint")
+
+
+def test_without_the_extra_the_error_names_the_install_command(knee_run, capsys, monkeypatch):
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "uvicorn" else real(name, *a))
+    code, _, err = _serve(capsys, "--checkpoint", str(knee_run / "checkpoints" / "best.pt"))
+    assert code == 2 and err.count("\n") == 1
+    assert err == "error: corefill serve needs uvicorn: pip install corefill[serve]\n"
