@@ -84,7 +84,13 @@ class Eager:
                 batch = next(batches)
             self.step(to_device(batch, self.device))
             images += batch["image"].shape[0]
+        sync(self.device)
         return images / (time.perf_counter() - start)
+
+
+def sync(device: torch.device) -> None:
+    if device.type == "cuda":  # kernels still queued belong to this round
+        torch.cuda.synchronize(device)
 
 
 def engine_run(trainer: Trainer, steps: int) -> float:
@@ -100,17 +106,18 @@ def engine_run(trainer: Trainer, steps: int) -> float:
         done += state.step - before
         if state.batch_in_epoch >= trainer.steps_per_epoch:  # the epoch ended
             state.epoch, state.batch_in_epoch = state.epoch + 1, 0
+    sync(trainer.device)
     return (state.images_seen - seen) / (time.perf_counter() - start)
 
 
 def compare(recipe_path, overrides: list[str], *, steps: int, rounds: int,
-            threads: Optional[int] = None) -> dict:
-    """Interleaved rounds of ``steps`` batches each; returns the rates and their ratio."""
+            threads: Optional[int] = None, device: str = "auto") -> dict:
+    """Interleaved rounds of ``steps`` batches each; returns each loop's img/s per round."""
     if threads:
         torch.set_num_threads(threads)
     recipe = load_recipe(recipe_path, [*QUIET, f"train.log_every={steps}", *overrides])
     with tempfile.TemporaryDirectory() as folder:
-        trainer = Trainer(recipe, out_dir=folder, device="cpu")
+        trainer = Trainer(recipe, out_dir=folder, device=device)
         trainer.setup()
         trainer.progress.stream, trainer.progress.rich = io.StringIO(), False
         eager = Eager(trainer)
@@ -124,8 +131,11 @@ def compare(recipe_path, overrides: list[str], *, steps: int, rounds: int,
         optimiser = implementation(trainer.built.optimizers["generator"])
         trainer.close()
     keep_freed_memory(True)
+    where = str(trainer.device) if trainer.device.type != "cuda" else \
+        f"{trainer.device} ({torch.cuda.get_device_name(trainer.device)})"
     return {"engine": engine_rates, "eager": eager_rates, "optimiser": optimiser,
-            "batch": recipe.data.batch_size, "threads": torch.get_num_threads()}
+            "batch": recipe.data.batch_size, "threads": torch.get_num_threads(),
+            "device": where}
 
 
 def figure(value: float) -> str:
@@ -138,8 +148,8 @@ def report(title: str, result: dict, rounds: int, steps: int) -> float:
     ratios = [e / b for e, b in zip(engine, eager)]
     best = max(engine) / max(eager)
     label = f"corefill engine ({result['optimiser']} Adam)"
-    print(f"{title}: batch {result['batch']}, {result['threads']} threads, {rounds} rounds "
-          f"of {steps} steps, interleaved")
+    print(f"{title}: {result['device']}, batch {result['batch']}, {result['threads']} threads, "
+          f"{rounds} rounds of {steps} steps, interleaved")
     print(f"  {'img/s':43s}{'best':>7} {'median':>7}")
     for name, rates in (("eager loop (default torch.optim.Adam)", eager), (label, engine)):
         print(f"  {name:43s}{figure(max(rates)):>7} {figure(statistics.median(rates)):>7}")

@@ -7,6 +7,7 @@ img/s with its defaults, a plain eager loop with default ``torch.optim.Adam`` on
 the same networks and the same batches, and their ratio (goal on a 2-core CPU: >= 1.25).
 
     python benchmarks/knee_throughput.py [--full] [--rounds 3] [--steps 10] [--threads N]
+        [--device auto]
 """
 from __future__ import annotations
 
@@ -24,12 +25,13 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--steps", type=int, default=10, help="batches per round and loop")
     parser.add_argument("--threads", type=int, default=0, help="torch threads (0: default)")
+    parser.add_argument("--device", default="auto", help="auto (CUDA when present), cpu, cuda")
     parser.add_argument("-o", "--override", action="append", default=[],
                         help="recipe override, dotted.key=value")
     args = parser.parse_args()
     recipe = RECIPES / ("knee-full.yaml" if args.full else "knee.yaml")
     result = compare(recipe, args.override, steps=args.steps, rounds=args.rounds,
-                     threads=args.threads or None)
+                     threads=args.threads or None, device=args.device)
     report(f"knee context encoder (recipes/{recipe.name})", result, args.rounds, args.steps)
 
 

@@ -7,7 +7,7 @@ default ``torch.optim.Adam`` on copies of the same networks and the same batches
 the reference implementation trains), and their ratio (goal on a 2-core CPU: >= 1.25).
 
     python benchmarks/pix2pix_throughput.py [--rounds 3] [--steps 4] [--threads N]
-        [-o data.dataset.params.size=128 -o ...]
+        [--device auto] [-o data.dataset.params.size=128 -o ...]
 """
 from __future__ import annotations
 
@@ -24,11 +24,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--steps", type=int, default=4, help="batches per round and loop")
     parser.add_argument("--threads", type=int, default=0, help="torch threads (0: default)")
+    parser.add_argument("--device", default="auto", help="auto (CUDA when present), cpu, cuda")
     parser.add_argument("-o", "--override", action="append", default=[],
                         help="recipe override, dotted.key=value")
     args = parser.parse_args()
     result = compare(RECIPE, args.override, steps=args.steps, rounds=args.rounds,
-                     threads=args.threads or None)
+                     threads=args.threads or None, device=args.device)
     report("pix2pix (recipes/pix2pix-oasis-256.yaml)", result, args.rounds, args.steps)
 
 
