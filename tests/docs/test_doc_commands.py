@@ -128,9 +128,41 @@ def test_run_commands(workspace, command):
 @pytest.mark.parametrize("command", [c for c in COMMANDS if c.verb != "run"], ids=str)
 def test_other_commands(workspace, command):
     args = list(command.args)
-    if command.verb in ("inpaint", "evaluate") and "--checkpoint" in args:
+    if command.verb in ("inpaint", "evaluate", "serve") and "--checkpoint" in args:
         at = args.index("--checkpoint") + 1
         args[at] = workspace.checkpoint(args[at])
         assert Path(args[at]).is_file(), f"{command}: no earlier doc command makes {args[at]}"
+    if command.verb == "serve":  # a server: it must answer, then it is stopped
+        _serve_answers(workspace, args)
+        return
     result = workspace.corefill(args)
     assert "error" not in result.stderr.lower(), result.stderr
+
+
+def _serve_answers(workspace, args: list[str]) -> None:
+    """`corefill serve ARGS` on a free port answers /api/info within a minute."""
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "HOME": str(workspace.root / "home")}
+    server = subprocess.Popen([sys.executable, "-c", "from corefill.cli import main; main()",
+                               *args, "--port", str(port)], cwd=workspace.root, env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/info", timeout=2).read()
+                return
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    server.kill()
+                    pytest.fail(f"corefill {' '.join(args)}: no answer\n{server.communicate()[0]}")
+                time.sleep(0.2)
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
