@@ -127,10 +127,14 @@ async function openFile(file, name) {
 
 function setupCanvas() {
   const fit = 512 / Math.max(state.width, state.height);
-  state.scale = Math.min(fit, 4);
+  state.scale = Math.min(fit, 8);
   const view = $("view");
   view.width = Math.round(state.width * state.scale);
   view.height = Math.round(state.height * state.scale);
+  for (const id of ["result", "telea"]) { // results shown at the canvas's size, pixels kept sharp
+    Object.assign($(id).style, { width: `${view.width}px`, height: `${view.height}px`,
+                                 imageRendering: state.scale > 1 ? "pixelated" : "auto" });
+  }
   state.mask = document.createElement("canvas");
   state.mask.width = state.width;
   state.mask.height = state.height;
