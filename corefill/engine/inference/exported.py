@@ -99,8 +99,8 @@ class OnnxRunner:
         self.inputs = [i.name for i in session.get_inputs()]
 
     @classmethod
-    def open(cls, model: Path | bytes, *, device: str = "cpu",
-             where: str = "ONNX model") -> "OnnxRunner":
+    def open(cls, model: Path | bytes, *, device: str = "cpu", where: str = "ONNX model",
+             threads: int | None = None) -> "OnnxRunner":
         """A runner of an ONNX file (its metadata checked) or of ONNX bytes (unchecked)."""
         try:
             import onnxruntime as ort
@@ -111,8 +111,14 @@ class OnnxRunner:
         if device == "cuda" and "CUDAExecutionProvider" in ort.get_available_providers():
             providers.insert(0, "CUDAExecutionProvider")
         source = model if isinstance(model, bytes) else str(model)
+        options = ort.SessionOptions()
+        # Idle threads otherwise spin for a while after each run, stealing the cores from
+        # the torch work between runs (resizing, compositing) and from other processes.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        if threads:
+            options.intra_op_num_threads = threads
         try:
-            session = ort.InferenceSession(source, providers=providers)
+            session = ort.InferenceSession(source, options, providers=providers)
         except Exception as exc:  # a corrupt or foreign file
             first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
             raise CheckpointError(f"{where}: cannot load ONNX model: {first}") from None
