@@ -48,7 +48,8 @@ def open_study(folder: Path, *, resume: bool, direction: str, settings: dict[str
     if resume and not database.exists():
         raise RecipeError(f"{database}: no study to resume")
     folder.mkdir(parents=True, exist_ok=True)
-    pruner = optuna.pruners.MedianPruner(n_startup_trials=3, n_warmup_steps=1)
+    # Epochs count from 1: warm-up 2 never prunes at the first validation.
+    pruner = optuna.pruners.MedianPruner(n_startup_trials=3, n_warmup_steps=2)
     study = optuna.create_study(storage=f"sqlite:///{database}", study_name=STUDY,
                                 direction=direction, pruner=pruner, load_if_exists=resume)
     stored = study.user_attrs.get("settings")
