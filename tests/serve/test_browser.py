@@ -3,7 +3,6 @@ against `corefill serve` started as a user starts it. Upload a photo, draw a str
 mouse, press Fill: the result differs from the photo inside the stroke and equals it outside.
 Skipped only where chromium or its driver is not installed (.ci/run installs both)."""
 import base64
-import math
 import shutil
 import socket
 import subprocess
@@ -11,7 +10,6 @@ import sys
 import time
 import urllib.request
 
-import cv2
 import numpy as np
 import pytest
 
@@ -97,40 +95,51 @@ def _segment_distance(height, width, start, end):
     return np.hypot(xs - (x0 + t * dx), ys - (y0 + t * dy))
 
 
-def test_a_painted_stroke_is_filled_and_nothing_else_changes(server, browser, photo, tmp_path):
+def _stroke(driver, start, end, *, size, tool="brush", steps=12):
+    """Drag the mouse over the canvas from ``start`` to ``end`` (fractions of its size)
+    with the brush or eraser ``size`` screen pixels wide; returns where the pointer went
+    in image pixels (the segment's two ends)."""
     from selenium.webdriver.common.action_chains import ActionChains
 
+    driver.find_element("id", tool).click()
+    driver.execute_script("const s = document.getElementById('size'); s.value = arguments[0];"
+                          "s.dispatchEvent(new Event('input'));", size)
+    canvas = driver.find_element("id", "view")
+    scale = driver.execute_script("return window.corefill.scale")
+    width, height = canvas.size["width"], canvas.size["height"]
+    # Selenium offsets are from the canvas's centre; keep every move a whole pixel.
+    first = (int(width * (start[0] - 0.5)), int(height * (start[1] - 0.5)))
+    step = (int(width * (end[0] - start[0]) / steps), int(height * (end[1] - start[1]) / steps))
+    actions = ActionChains(driver, duration=10)
+    actions.move_to_element_with_offset(canvas, *first).click_and_hold()
+    for _ in range(steps):
+        actions.move_by_offset(*step)
+    actions.release().perform()
+    a = ((first[0] + width // 2) / scale, (first[1] + height // 2) / scale)
+    return a, (a[0] + step[0] * steps / scale, a[1] + step[1] * steps / scale)
+
+
+def _result(driver) -> tuple[str, np.ndarray]:
+    driver.find_element("id", "fill").click()
+    source = _wait(driver, lambda: driver.find_element("id", "result").get_attribute("src"),
+                   "the model's result")
+    return source, decode_png(base64.b64decode(source.split(",", 1)[1]))
+
+
+def test_a_painted_stroke_is_filled_and_nothing_else_changes(server, browser, photo, tmp_path):
     path = tmp_path / "photo.png"
     path.write_bytes(png_bytes(photo))
     _open(browser, server, path)
     fill = browser.find_element("id", "fill")
     _wait(browser, fill.is_enabled, "the image to open")
-    browser.execute_script("const s = document.getElementById('size'); s.value = 60;"
-                           "s.dispatchEvent(new Event('input'));")
     canvas = browser.find_element("id", "view")
     scale = browser.execute_script("return window.corefill.scale")
     width, height = canvas.size["width"], canvas.size["height"]
     assert (round(width / scale), round(height / scale)) == (150, 100)
-    # A mouse stroke from (25%, 30%) to (75%, 60%) of the canvas, in small moves.
-    start, end = (width * 0.25, height * 0.3), (width * 0.75, height * 0.6)
-    actions = ActionChains(browser, duration=10)
-    actions.move_to_element_with_offset(canvas, int(start[0] - width / 2),
-                                        int(start[1] - height / 2)).click_and_hold()
-    steps = 12
-    for _ in range(steps):
-        actions.move_by_offset(int((end[0] - start[0]) / steps), int((end[1] - start[1]) / steps))
-    actions.release().perform()
-    fill.click()
-    source = _wait(browser, lambda: browser.find_element("id", "result").get_attribute("src"),
-                   "the model's result")
-    result = decode_png(base64.b64decode(source.split(",", 1)[1]))
+    a, b = _stroke(browser, (0.25, 0.3), (0.75, 0.6), size=60)
+    source, result = _result(browser)
     assert result.shape == photo.shape
-    # Where the stroke ran, in image pixels (brush 60 screen px wide: radius 30 / scale).
-    radius = 30 / scale
-    moved = (int((end[0] - start[0]) / steps) * steps, int((end[1] - start[1]) / steps) * steps)
-    first = (int(start[0] - width / 2) + width // 2, int(start[1] - height / 2) + height // 2)
-    a = (first[0] / scale, first[1] / scale)
-    b = ((first[0] + moved[0]) / scale, (first[1] + moved[1]) / scale)
+    radius = 30 / scale  # the brush is 60 screen pixels wide
     distance = _segment_distance(100, 150, a, b)
     inside, outside = distance < radius - 2, distance > radius + 2
     assert inside.sum() > 200 and outside.sum() > 5000
@@ -143,6 +152,23 @@ def test_a_painted_stroke_is_filled_and_nothing_else_changes(server, browser, ph
     download = browser.find_element("id", "download")
     assert download.get_attribute("download") == "photo_inpainted.png"
     assert download.get_attribute("href") == source
+
+
+def test_the_eraser_takes_back_what_it_covers(server, browser, photo, tmp_path):
+    path = tmp_path / "photo.png"
+    path.write_bytes(png_bytes(photo))
+    _open(browser, server, path)
+    _wait(browser, browser.find_element("id", "fill").is_enabled, "the image to open")
+    scale = browser.execute_script("return window.corefill.scale")
+    painted = _segment_distance(100, 150, *_stroke(browser, (0.15, 0.5), (0.85, 0.5), size=40))
+    erased = _segment_distance(100, 150, *_stroke(browser, (0.6, 0.5), (0.95, 0.5), size=100,
+                                                  tool="eraser"))
+    _, result = _result(browser)
+    kept = (painted < 20 / scale - 2) & (erased > 50 / scale + 2)
+    assert kept.sum() > 100
+    assert np.any(result[kept] != photo[kept], axis=-1).mean() > 0.8
+    assert np.array_equal(result[erased < 50 / scale - 2], photo[erased < 50 / scale - 2])
+    assert np.array_equal(result[painted > 20 / scale + 2], photo[painted > 20 / scale + 2])
 
 
 def test_a_file_that_is_not_an_image_is_explained_on_the_page(server, browser, tmp_path):

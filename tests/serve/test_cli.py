@@ -52,3 +52,20 @@ def test_without_the_extra_the_error_names_the_install_command(knee_run, capsys,
     code, _, err = _serve(capsys, "--checkpoint", str(knee_run / "checkpoints" / "best.pt"))
     assert code == 2 and err.count("\n") == 1
     assert err == "error: corefill serve needs uvicorn: pip install corefill[serve]\n"
+
+
+def test_the_page_ships_in_the_wheel():
+    """Every file of the page matches the package-data patterns of pyproject.toml."""
+    import fnmatch
+    import tomllib
+    from pathlib import Path
+
+    import corefill.serve
+
+    root = Path(__file__).resolve().parents[2]
+    patterns = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"][
+        "package-data"]["corefill.serve"]
+    package = Path(corefill.serve.__file__).parent
+    files = [p.relative_to(package).as_posix() for p in (package / "static").iterdir()]
+    assert {"static/index.html", "static/page.js", "static/page.css"} <= set(files)
+    assert all(any(fnmatch.fnmatch(f, p) for p in patterns) for f in files), files
