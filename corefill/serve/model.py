@@ -42,13 +42,16 @@ class ServedModel:
     """A trained generator with its ``data_spec``, recipe and run folder."""
 
     def __init__(self, checkpoint: str | Path, *, device: str = "cpu", registries=None) -> None:
-        from ..engine.inference.run import run_folder
+        from ..engine.inference.run import load_any, run_folder
         from ..plugins import resolve_registries
 
         self.checkpoint = Path(checkpoint)
         self.device = device
         self.registries = resolve_registries(registries)
-        self.generator, self.recipe, self.spec = load(self.checkpoint, device, self.registries)
+        # Translation models are welcome (the page gives them a conditioning image); a model
+        # trained on its dataset's own masks too (painted masks stand in for them).
+        self.generator, self.recipe, self.spec = load_any(self.checkpoint, device,
+                                                          self.registries)
         self.run = run_folder(self.checkpoint)
         self.translation = bool(self.spec["conditional_input"])
         self._lock = threading.Lock()  # one forward pass at a time (CPU threads are shared)
@@ -90,23 +93,6 @@ class ServedModel:
         unit = ((output - low) / (high - low)).clamp(0, 1)[0].permute(1, 2, 0).float().cpu()
         full = images.resize(unit.numpy(), height, width)
         return np.round(np.clip(full, 0, 1) * 255.0).astype(np.uint8)
-
-
-def load(checkpoint: Path, device: str, registries) -> tuple[Any, Any, dict[str, Any]]:
-    """``(generator, recipe, data_spec)``; unlike ``corefill inpaint`` translation models
-    are welcome (the page gives them a conditioning image). Checkpoints without a
-    ``data_spec`` get one as in ``corefill inpaint``."""
-    from ..engine import spec as specs
-    from ..engine.checkpoint import load_trained
-    from ..engine.inference import run as inference
-
-    generator, recipe, state = load_trained(checkpoint, device, registries)
-    if state.get("data_spec") is not None:
-        spec = specs.check(state["data_spec"], str(checkpoint))
-    else:
-        spec = inference._older_checkpoint_spec(checkpoint, recipe, generator, registries)
-    # A model trained on its dataset's own masks is served too: painted masks stand in.
-    return generator, recipe, spec
 
 
 def encode_condition(condition: np.ndarray, spec: dict[str, Any]) -> np.ndarray:
