@@ -155,10 +155,23 @@ def test_an_image_over_40_megapixels_is_a_413_before_it_is_decoded(client):
              "8200x5000", "megapixels")
 
 
-def test_a_request_body_over_the_limit_is_refused_while_streaming(client, photo, monkeypatch):
+def test_a_request_body_over_the_limit_is_refused_by_its_length(client, photo, monkeypatch):
     monkeypatch.setattr(uploads, "MAX_REQUEST_BYTES", 1000)
     _refusal(_fill(client, png_bytes(photo), png_bytes(_mask(100, 150, (0, 9, 0, 9)))), 413,
              "upload too large")
+
+
+def test_a_body_without_a_length_is_counted_while_it_streams(client, monkeypatch):
+    monkeypatch.setattr(uploads, "MAX_REQUEST_BYTES", 10_000)
+
+    def chunks():  # no Content-Length: sent chunked
+        yield b"--x\r\nContent-Disposition: form-data; name=\"image\"; filename=\"a.png\"\r\n\r\n"
+        for _ in range(20):
+            yield bytes(1000)
+
+    response = client.post("/api/fill", content=chunks(),
+                           headers={"content-type": "multipart/form-data; boundary=x"})
+    _refusal(response, 413, "upload too large")
 
 
 def test_missing_fields_and_the_wrong_mode_are_4xx(client, photo):
