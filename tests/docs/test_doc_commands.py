@@ -89,6 +89,7 @@ class Workspace:
         if key not in self.runs:
             self.corefill([*args, *STEPS, *(() if "--out" in args else ("--out", str(out)))])
             self.runs[key] = out
+            check_report(out)
         elif self.runs[key] != out and not out.exists():
             out.parent.mkdir(parents=True, exist_ok=True)
             out.symlink_to(self.runs[key])
@@ -106,6 +107,19 @@ class Workspace:
             if checkpoint.is_relative_to(validated):
                 return str(real / checkpoint.relative_to(validated))
         return str(checkpoint)
+
+
+def check_report(run: Path) -> None:
+    """What a user reads first: a verdict per metric, and no table that says nothing."""
+    report = (run / "report.md").read_text()
+    assert "## Verdict" in report and "In short: the trained model beats the best baseline on" \
+        in report, report[:2000]
+    areas = report.split("## By mask area", 1)
+    if len(areas) == 2:  # shown only with more than one bin
+        table = areas[1].split("\n## ", 1)[0]
+        assert len({row.split("|")[2] for row in table.splitlines()[4:] if row.startswith("|")}) > 1
+    if "masker:\n  name: none" in (run / "recipe.yaml").read_text():  # translation: no hole
+        assert len(areas) == 1
 
 
 def test_docs_show_commands():

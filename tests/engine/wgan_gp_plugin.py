@@ -126,5 +126,6 @@ def add_to(registries):
 
     manager = new_manager()
     manager.register(sys.modules[__name__], name="wgan-gp")
-    manager.hook.corefill_register(registry=_Collector(registries, "plugin 'wgan-gp' (tests)"))
+    manager.hook.corefill_register(registry=_Collector(registries, "plugin 'wgan-gp' (tests)",
+                                                        "wgan-gp"))
     return registries
