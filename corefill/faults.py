@@ -9,6 +9,7 @@ params modules are pydantic only, and a target's module is looked up, not import
 from __future__ import annotations
 
 import importlib.util
+import sys
 from typing import Any, Iterable
 
 from .errors import RecipeError
@@ -58,6 +59,8 @@ def invalid_defaults(params_cls: type, given: Iterable[str] = ()) -> dict[str, s
 def missing_target(spec: ComponentSpec) -> str | None:
     """A problem line if the target's module cannot be found (without importing it)."""
     module = spec.target.partition(":")[0]
+    if module in sys.modules:  # already imported (``__main__`` has no spec to find)
+        return None
     try:
         found = importlib.util.find_spec(module)
     except Exception as exc:  # noqa: BLE001 - a parent package failing to import
@@ -81,8 +84,6 @@ def check_used(spec: ComponentSpec, params_cls: type, given: Any, where: str) ->
 def component_faults(spec: ComponentSpec) -> list[str]:
     """Every fault of one registered component, one line each (``corefill plugins``). A
     params module that imports torch is caught when this runs in a torch-free process."""
-    import sys
-
     torch_before = "torch" in sys.modules
     try:
         params_cls = spec.params_class()
