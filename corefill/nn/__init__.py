@@ -8,7 +8,8 @@ import importlib
 
 _WHERE = {
     "doubling_widths": "blocks", "down_block": "blocks", "down_stack": "blocks",
-    "up_block": "blocks", "up_stack": "blocks", "ChannelWiseFC": "channelwise",
+    "up_block": "blocks", "up_stack": "blocks", "upsampling_conv": "blocks",
+    "ChannelWiseFC": "channelwise",
     "ContextDiscriminator": "context_encoder", "ContextEncoder": "context_encoder",
     "hole_bounds": "holes", "hole_box": "holes", "init_weights": "init",
     "PatchGAN": "patchgan", "receptive_field": "patchgan",

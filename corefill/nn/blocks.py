@@ -1,9 +1,11 @@
 """Strided 4x4 conv blocks (halve / double the side) and the stacks built from them."""
 from __future__ import annotations
 
-from typing import Optional, Sequence
+from typing import Literal, Optional, Sequence
 
 from torch import nn
+
+Upsample = Literal["transposed", "nearest", "bilinear"]
 
 ACTIVATIONS = {
     "leaky_relu": lambda inplace: nn.LeakyReLU(0.2, inplace=inplace),
@@ -40,12 +42,26 @@ def down_block(*, in_channels: int, out_channels: int, norm: bool = True,
                   activation_first=activation_first, dropout=0.0)
 
 
+def upsampling_conv(*, in_channels: int, out_channels: int, upsample: Upsample = "transposed",
+                    bias: bool = True) -> nn.Module:
+    """A layer that doubles the side: a 4x4 stride-2 transposed conv (``"transposed"``, as
+    DCGAN-style papers), or a ``"nearest"``/``"bilinear"`` resize then a 3x3 conv, which
+    cannot leave the checkerboard texture uneven kernel overlap gives."""
+    if upsample == "transposed":
+        return nn.ConvTranspose2d(in_channels, out_channels, 4, stride=2, padding=1, bias=bias)
+    if upsample not in ("nearest", "bilinear"):
+        raise ValueError(f"upsample must be transposed, nearest or bilinear, got {upsample!r}")
+    return nn.Sequential(nn.Upsample(scale_factor=2, mode=upsample),
+                         nn.Conv2d(in_channels, out_channels, 3, padding=1, bias=bias))
+
+
 def up_block(*, in_channels: int, out_channels: int, norm: bool = True,
              activation: Optional[str] = "relu", activation_first: bool = False,
-             dropout: float = 0.0) -> nn.Sequential:
-    """Transposed conv 4x4 stride 2 (doubles the side) -> [BatchNorm] -> activation
+             dropout: float = 0.0, upsample: Upsample = "transposed") -> nn.Sequential:
+    """:func:`upsampling_conv` (doubles the side) -> [BatchNorm] -> activation
     [-> Dropout]; ``activation_first`` as in :func:`down_block`."""
-    conv = nn.ConvTranspose2d(in_channels, out_channels, 4, stride=2, padding=1, bias=not norm)
+    conv = upsampling_conv(in_channels=in_channels, out_channels=out_channels,
+                           upsample=upsample, bias=not norm)
     return _block(conv, out_channels, norm=norm, activation=activation,
                   activation_first=activation_first, dropout=dropout)
 
@@ -61,7 +77,9 @@ def down_stack(*, in_channels: int, widths: Sequence[int], norm: bool = True,
     ])
 
 
-def up_stack(*, widths: Sequence[int], activation: str = "relu") -> nn.Sequential:
+def up_stack(*, widths: Sequence[int], activation: str = "relu",
+             upsample: Upsample = "transposed") -> nn.Sequential:
     """One :func:`up_block` from each width to the next (side * 2**(len(widths) - 1))."""
-    return nn.Sequential(*[up_block(in_channels=a, out_channels=b, activation=activation)
+    return nn.Sequential(*[up_block(in_channels=a, out_channels=b, activation=activation,
+                                    upsample=upsample)
                            for a, b in zip(widths[:-1], widths[1:])])

@@ -9,7 +9,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .blocks import doubling_widths, down_stack, up_stack
+from .blocks import Upsample, doubling_widths, down_stack, up_stack, upsampling_conv
 from .channelwise import ChannelWiseFC
 from .holes import hole_bounds
 
@@ -31,6 +31,7 @@ class ContextEncoder(nn.Module):
     channels per level, never below ``base_channels``. ``head="upconv"`` makes the last
     doubling a transposed conv straight to the image; ``"conv"`` doubles with up-blocks only
     and ends in a 3x3 conv. ``max_channels=None`` lets the encoder double without a cap.
+    ``upsample`` picks the decoder's doubling layers (:func:`~.blocks.upsampling_conv`).
     """
 
     output_region = "hole_box"
@@ -38,7 +39,8 @@ class ContextEncoder(nn.Module):
     def __init__(self, *, image_size: int = 64, hole_size: Optional[int] = None,
                  channels: int = 1, base_channels: int = 32,
                  max_channels: Optional[int] = None, mask_channel: bool = True,
-                 dropout: float = 0.0, head: Literal["upconv", "conv"] = "upconv"):
+                 dropout: float = 0.0, head: Literal["upconv", "conv"] = "upconv",
+                 upsample: Upsample = "transposed"):
         super().__init__()
         hole_size = hole_size or image_size // 2
         self.image_size, self.mask_channel = image_size, mask_channel
@@ -49,8 +51,9 @@ class ContextEncoder(nn.Module):
                                         dropout=dropout)
         ups = int(math.log2(hole_size // BOTTLENECK)) - (head == "upconv")
         dec = [max(widths[-1] // 2**i, base_channels) for i in range(ups + 1)]
-        self.decoder = up_stack(widths=dec)
-        self.to_image = (nn.ConvTranspose2d(dec[-1], channels, 4, stride=2, padding=1)
+        self.decoder = up_stack(widths=dec, upsample=upsample)
+        self.to_image = (upsampling_conv(in_channels=dec[-1], out_channels=channels,
+                                         upsample=upsample)
                          if head == "upconv" else nn.Conv2d(dec[-1], channels, 3, padding=1))
 
     def forward(self, input: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:

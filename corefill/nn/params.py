@@ -7,7 +7,7 @@ A plugin gets its own Params class, with its own defaults and docstring, from
 """
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, Literal, Optional
 
 from pydantic import Field, create_model, field_validator, model_validator
 
@@ -69,6 +69,9 @@ def context_encoder_params(name: str, doc: str, *, module: str, image_size: int,
         mask_channel=(bool, Field(mask_channel, description=mask_help)),
         dropout=(float, Field(0.0, ge=0.0, lt=1.0,
                               description="dropout after the channel-wise FC")),
+        upsample=(Literal["transposed", "nearest", "bilinear"], Field(
+            "transposed", description="decoder doubling: 4x4 transposed conv (the paper), or "
+            "a nearest/bilinear resize + 3x3 conv (no checkerboard texture)")),
     ))
 
 

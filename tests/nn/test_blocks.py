@@ -3,7 +3,8 @@ import pytest
 import torch
 from torch import nn
 
-from corefill.nn import ChannelWiseFC, doubling_widths, down_block, down_stack, up_block, up_stack
+from corefill.nn import (ChannelWiseFC, doubling_widths, down_block, down_stack, up_block, up_stack,
+                         upsampling_conv)
 
 
 def test_widths_double_up_to_the_cap():
@@ -72,3 +73,20 @@ def test_channel_wise_fc_init_keeps_unit_scale_and_trains():
     assert 0.8 < layer.spread(x).std() < 1.2
     layer(x).mean().backward()
     assert layer.weight.grad.abs().sum() > 0 and layer.mix.weight.grad.abs().sum() > 0
+
+
+@pytest.mark.parametrize("upsample", ["transposed", "nearest", "bilinear"])
+def test_every_upsampling_doubles_the_side(upsample):
+    block = up_block(in_channels=4, out_channels=2, upsample=upsample)
+    assert block(torch.randn(1, 4, 5, 7)).shape == (1, 2, 10, 14)
+
+
+def test_resize_upsampling_has_no_checkerboard_on_a_constant_input():
+    """A transposed conv with stride 2 and a 4x4 kernel overlaps unevenly: a constant input
+    comes out with a periodic pattern; a resize + conv keeps it constant inside."""
+    torch.manual_seed(0)
+    flat = torch.ones(1, 3, 8, 8)
+    resized = upsampling_conv(in_channels=3, out_channels=1, upsample="nearest")(flat)
+    transposed = upsampling_conv(in_channels=3, out_channels=1, upsample="transposed")(flat)
+    inner = (slice(None), slice(None), slice(2, -2), slice(2, -2))
+    assert float(resized[inner].std()) < 1e-5 < float(transposed[inner].std())

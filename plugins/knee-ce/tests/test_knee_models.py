@@ -18,7 +18,8 @@ def centre_mask(n, size):
 
 
 @pytest.mark.parametrize("params", [{"image_size": 32}, {"image_size": 32, "mask_channel": False},
-                                    {"image_size": 64, "hole_size": 16, "dropout": 0.1}])
+                                    {"image_size": 64, "hole_size": 16, "dropout": 0.1},
+                                    {"image_size": 32, "upsample": "bilinear"}])
 def test_context_encoder_conforms(params):
     check_component("generator", "context-encoder", params, input_channels=1,
                     target_channels=1, size=32)

@@ -14,4 +14,5 @@ def cifar_context_encoder(params: CifarContextEncoderParams,
         image_size=params.image_size, hole_size=params.hole_size,
         channels=params.image_channels(context),
         base_channels=params.base_channels, max_channels=None,
-        mask_channel=params.mask_channel, dropout=params.dropout, head="conv")
+        mask_channel=params.mask_channel, dropout=params.dropout, upsample=params.upsample,
+        head="conv")

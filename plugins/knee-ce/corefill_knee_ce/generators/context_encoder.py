@@ -14,4 +14,5 @@ def context_encoder(params: ContextEncoderParams, context: BuildContext) -> Cont
         image_size=params.image_size, hole_size=params.hole_size,
         channels=params.image_channels(context),
         base_channels=params.base_channels, max_channels=params.max_channels,
-        mask_channel=params.mask_channel, dropout=params.dropout, head="upconv")
+        mask_channel=params.mask_channel, dropout=params.dropout, upsample=params.upsample,
+        head="upconv")
