@@ -143,3 +143,34 @@ def test_without_the_tune_extra_it_names_the_pip_install(tiny_recipe, monkeypatc
         main(["tune", str(tiny_recipe), "--trials", "1", *SPACES])
     err = capsys.readouterr().err
     assert exit.value.code == 2 and err.count("\n") == 1 and "pip install corefill[tune]" in err
+
+
+def test_a_search_killed_mid_trial_retries_that_trial_on_resume(tiny_recipe, tmp_path):
+    """SIGKILL while trial 1 trains: --resume marks it failed and runs its values again."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from optuna.trial import TrialState
+
+    folder = tmp_path / "killed"
+    args = [sys.executable, "-c", "from corefill.cli import main; main()", "tune",
+            str(tiny_recipe), "--trials", "3", *SPACES, "--out", str(folder)]
+    search = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 240
+    while not (folder / "trial-0001").exists():
+        assert search.poll() is None, search.stderr.read().decode()[-2000:]
+        assert time.monotonic() < deadline, "trial 1 never started"
+        time.sleep(0.02)
+    os.kill(search.pid, signal.SIGKILL)
+    search.wait()
+    cut = _study(folder).trials[1]
+    assert cut.state == TrialState.RUNNING  # what a killed search leaves behind
+
+    _tune(tiny_recipe, "--trials", 1, *SPACES, "--out", folder, "--resume")
+    trials = _study(folder).trials
+    assert trials[1].state == TrialState.FAIL
+    assert trials[-1].params == cut.params and trials[-1].state == TrialState.COMPLETE
+    assert (folder / f"trial-{trials[-1].number:04d}" / "report.json").is_file()
