@@ -42,9 +42,27 @@ def serve(checkpoint: str, port: int, host: str, device: str) -> None:
     from ..serve import create_app  # imports torch and loads the checkpoint
 
     app = create_app(checkpoint, device=device)
+    listening = _bind(host, port)  # bound first, so --port 0 prints the port it got
     shown = f"[{host}]" if ":" in host else host
-    click.echo(f"serving {checkpoint} at http://{shown}:{port}/ (Ctrl+C to stop)")
+    click.echo(f"serving {checkpoint} at http://{shown}:{listening.getsockname()[1]}/ "
+               "(Ctrl+C to stop)")
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"warning: listening on {host}: anyone who can reach this address can "
                    "run the model and upload files", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    uvicorn.Server(uvicorn.Config(app, log_level="warning")).run(sockets=[listening])
+
+
+def _bind(host: str, port: int):
+    """A listening socket on ``host``:``port``; a port in use is a one-line error."""
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listening = socket.socket(family, socket.SOCK_STREAM)
+    listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        listening.bind((host, port))
+    except OSError as exc:
+        listening.close()
+        raise CorefillError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    listening.listen(128)
+    return listening

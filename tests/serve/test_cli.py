@@ -69,3 +69,32 @@ def test_the_page_ships_in_the_wheel():
     files = [p.relative_to(package).as_posix() for p in (package / "static").iterdir()]
     assert {"static/index.html", "static/page.js", "static/page.css"} <= set(files)
     assert all(any(fnmatch.fnmatch(f, p) for p in patterns) for f in files), files
+
+
+def test_port_zero_prints_the_port_it_got_and_a_taken_port_is_one_line(knee_run, capsys):
+    import re
+    import socket
+    import subprocess
+    import sys
+    import urllib.request
+
+    checkpoint = str(knee_run / "checkpoints" / "best.pt")
+    command = [sys.executable, "-c", "from corefill.cli import main; main()", "serve",
+               "--checkpoint", checkpoint, "--port", "0"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = process.stdout.readline()
+        port = int(re.search(r"http://127\.0\.0\.1:(\d+)/", line).group(1))
+        assert port > 0, line
+        info = urllib.request.urlopen(f"http://127.0.0.1:{port}/api/info", timeout=30).read()
+        assert b"data_spec" in info or b"size" in info
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        code, _, err = _serve(capsys, "--checkpoint", checkpoint, "--port",
+                              str(taken.getsockname()[1]))
+    assert code == 2 and err.startswith("error: cannot listen on 127.0.0.1:") \
+        and err.count("\n") == 1
