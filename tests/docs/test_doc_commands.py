@@ -19,6 +19,8 @@ import pytest
 
 from doc_commands import REPO, USER_DATA, DocCommand, all_doc_commands
 
+pytestmark = pytest.mark.slow  # a quick run: pytest -m "not slow"
+
 COMMANDS = all_doc_commands()
 STEPS = ["-o", "train.max_steps=2"]
 USER_PATH = re.compile(re.escape(USER_DATA) + r"([^\s,}\]'\"]+)")

@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 import torch
 
+pytestmark = pytest.mark.slow  # a quick run: pytest -m "not slow"
+
 SCRIPT = Path(__file__).with_name("run_toy.py")
 # Adversarial, with dropout: training draws from the global RNG, as pix2pix does.
 NETS = ["discriminator.name=tiny-d", "losses=[{name: l1-hole}, {name: bce, weight: 0.05}]",

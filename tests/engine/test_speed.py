@@ -12,7 +12,7 @@ import torch
 from corefill.engine import run
 from corefill.engine.data import to_device
 from corefill.engine.optim import Adam, implementation, optimizer
-from corefill.engine.speed import Plan, keep_freed_memory, plan
+from corefill.engine.speed import Plan, plan
 from corefill.engine.stopping import training_summary
 from corefill.errors import RecipeError
 from corefill.recipe import OptimizerSettings, TrainSettings

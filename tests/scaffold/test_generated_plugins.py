@@ -17,8 +17,12 @@ import tomllib
 import venv
 from pathlib import Path
 
+import pytest
+
 from corefill.registry import KINDS
 from corefill.scaffold import write_plugin
+
+pytestmark = pytest.mark.slow  # a quick run: pytest -m "not slow"
 
 
 def _run(args, **kwargs) -> subprocess.CompletedProcess:
