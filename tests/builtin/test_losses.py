@@ -36,11 +36,11 @@ def test_reconstruction_values_by_hand(name, params, expected):
     assert float(loss(OUTPUT, TARGET, MASK)) == pytest.approx(expected)
 
 
-def test_sum_reduction_is_seed_004s_reconstruction_loss():
+def test_sum_reduction_is_the_rgb_gan_sources_reconstruction_loss():
     output, target = torch.rand(2, 3, 8, 8), torch.rand(2, 3, 8, 8)
     mask = (torch.rand(2, 1, 8, 8) > 0.5).float()
-    seed_004 = torch.sum(torch.abs(mask * (target - output)))
-    assert torch.allclose(make("l1-hole", reduction="sum")(output, target, mask), seed_004)
+    source_loss = torch.sum(torch.abs(mask * (target - output)))
+    assert torch.allclose(make("l1-hole", reduction="sum")(output, target, mask), source_loss)
 
 
 @pytest.mark.parametrize("name", ["l1-hole", "l2-hole"])

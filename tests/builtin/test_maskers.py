@@ -44,7 +44,7 @@ def test_random_maskers_depend_on_the_seed(name, params):
     assert torch.equal(again, masks[3])
 
 
-def test_center_box_in_pixels_matches_seed_002():
+def test_center_box_in_pixels_matches_the_autoencoder_source():
     mask = make("center", size=40)(256, 256, rng=np.random.default_rng(0))
     rows, cols = torch.nonzero(mask[0], as_tuple=True)
     assert mask.sum() == 1600
