@@ -12,6 +12,7 @@ medians are printed beside it.
 """
 from __future__ import annotations
 
+import argparse
 import copy
 import io
 import statistics
@@ -108,6 +109,18 @@ def engine_run(trainer: Trainer, steps: int) -> float:
             state.epoch, state.batch_in_epoch = state.epoch + 1, 0
     sync(trainer.device)
     return (state.images_seen - seen) / (time.perf_counter() - start)
+
+
+def arguments(description: str, *, steps: int) -> argparse.ArgumentParser:
+    """The options every engine-vs-eager benchmark takes (a script may add its own)."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--steps", type=int, default=steps, help="batches per round and loop")
+    parser.add_argument("--threads", type=int, default=0, help="torch threads (0: default)")
+    parser.add_argument("--device", default="auto", help="auto (CUDA when present), cpu, cuda")
+    parser.add_argument("-o", "--override", action="append", default=[],
+                        help="recipe override, dotted.key=value")
+    return parser
 
 
 def compare(recipe_path, overrides: list[str], *, steps: int, rounds: int,

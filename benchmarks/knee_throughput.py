@@ -11,23 +11,16 @@ the same networks and the same batches, and their ratio (goal on a 2-core CPU: >
 """
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
-from engine_vs_eager import compare, report
+from engine_vs_eager import arguments, compare, report
 
 RECIPES = Path(__file__).resolve().parents[1] / "recipes"
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = arguments(__doc__.splitlines()[0], steps=10)
     parser.add_argument("--full", action="store_true", help="recipes/knee-full.yaml")
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--steps", type=int, default=10, help="batches per round and loop")
-    parser.add_argument("--threads", type=int, default=0, help="torch threads (0: default)")
-    parser.add_argument("--device", default="auto", help="auto (CUDA when present), cpu, cuda")
-    parser.add_argument("-o", "--override", action="append", default=[],
-                        help="recipe override, dotted.key=value")
     args = parser.parse_args()
     recipe = RECIPES / ("knee-full.yaml" if args.full else "knee.yaml")
     result = compare(recipe, args.override, steps=args.steps, rounds=args.rounds,

@@ -11,23 +11,15 @@ the reference implementation trains), and their ratio (goal on a 2-core CPU: >= 
 """
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
-from engine_vs_eager import compare, report
+from engine_vs_eager import arguments, compare, report
 
 RECIPE = Path(__file__).resolve().parents[1] / "recipes" / "pix2pix-oasis-256.yaml"
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--steps", type=int, default=4, help="batches per round and loop")
-    parser.add_argument("--threads", type=int, default=0, help="torch threads (0: default)")
-    parser.add_argument("--device", default="auto", help="auto (CUDA when present), cpu, cuda")
-    parser.add_argument("-o", "--override", action="append", default=[],
-                        help="recipe override, dotted.key=value")
-    args = parser.parse_args()
+    args = arguments(__doc__.splitlines()[0], steps=4).parse_args()
     result = compare(RECIPE, args.override, steps=args.steps, rounds=args.rounds,
                      threads=args.threads or None, device=args.device)
     report("pix2pix (recipes/pix2pix-oasis-256.yaml)", result, args.rounds, args.steps)

@@ -209,10 +209,9 @@ def toy_registries() -> Registries:
     return registries
 
 
-def toy_recipe(*overrides: str, registries=None):
-    """A validated tiny recipe; ``overrides`` are dotted like ``train.max_epochs=3``;
-    ``registries`` (default: the toy ones) resolve its component names."""
-    from corefill.config import apply_overrides, resolve
+def toy_recipe_data(*overrides: str) -> dict:
+    """The tiny recipe as YAML-plain data, ``overrides`` (dotted) applied."""
+    from corefill.config import apply_overrides
 
     data = {
         "name": "toy", "seed": 3, "device": "cpu",
@@ -226,5 +225,12 @@ def toy_recipe(*overrides: str, registries=None):
         "train": {"max_epochs": 3, "log_every": 2, "sample_count": 4,
                   "generator_optimizer": {"lr": 0.01, "betas": [0.9, 0.999]}},
     }
-    return resolve(apply_overrides(data, overrides, "toy"), registries or toy_registries(),
-                   "toy")
+    return apply_overrides(data, overrides, "toy")
+
+
+def toy_recipe(*overrides: str, registries=None):
+    """A validated tiny recipe; ``overrides`` are dotted like ``train.max_epochs=3``;
+    ``registries`` (default: the toy ones) resolve its component names."""
+    from corefill.config import resolve
+
+    return resolve(toy_recipe_data(*overrides), registries or toy_registries(), "toy")

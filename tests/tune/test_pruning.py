@@ -8,19 +8,12 @@ import yaml
 from corefill.engine import run
 from corefill.engine.stopping import TrainingFailed
 from corefill.tune import tune
-from toy_components import toy_recipe, toy_registries
+from toy_components import toy_recipe, toy_recipe_data, toy_registries
 
-TOY = {
-    "name": "toy", "seed": 3, "device": "cpu",
-    "data": {"dataset": {"name": "toy", "params": {"count": 8}}, "batch_size": 4,
-             "splits": {"val": {"count": 4}, "test": {"count": 4}}},
-    "masker": {"name": "box", "params": {"box": 6}},
-    "generator": {"name": "tiny"},
-    "losses": [{"name": "l1-hole", "weight": 1.0}],
-    "metrics": ["mae_hole"],
-    "train": {"max_epochs": 4, "log_every": 2, "sample_count": 2,
-              "generator_optimizer": {"lr": 0.01, "betas": [0.9, 0.999]}},
-}
+# Smaller than the engine tests' toy recipe, and scored on one metric without baselines.
+TOY = toy_recipe_data("data.dataset.params.count=8", "data.splits.val.count=4",
+                      "data.splits.test.count=4", "metrics=[mae_hole]", "baselines=[]",
+                      "train.max_epochs=4", "train.sample_count=2")
 
 
 class Stop(Exception):
