@@ -23,3 +23,9 @@ class DataError(CorefillError):
 
 class CheckpointError(CorefillError):
     """A checkpoint is missing, unreadable, or does not match the recipe."""
+
+
+def one_line(exc: BaseException) -> str:
+    """``Type: first line of the message`` (what a one-line report shows of an exception)."""
+    text = (str(exc).strip().splitlines() or [""])[0]
+    return f"{type(exc).__name__}: {text}".rstrip(": ")

@@ -12,13 +12,9 @@ import importlib.util
 import sys
 from typing import Any, Iterable
 
-from .errors import RecipeError
+from .errors import RecipeError, one_line
 from .registry import ComponentSpec
 
-
-def _one_line(exc: BaseException) -> str:
-    text = (str(exc).strip().splitlines() or [""])[0]
-    return f"{type(exc).__name__}: {text}".rstrip(": ")
 
 
 def who(spec: ComponentSpec) -> str:
@@ -31,7 +27,7 @@ def params_class(spec: ComponentSpec, where: str) -> type:
         return spec.params_class()
     except Exception as exc:  # noqa: BLE001 - any import failure is the plugin's
         raise RecipeError(f"{where}: {who(spec)} cannot be used: its params "
-                          f"{spec.params} do not import ({_one_line(exc)}); a fault of that "
+                          f"{spec.params} do not import ({one_line(exc)}); a fault of that "
                           "plugin: report it to its authors") from None
 
 
@@ -64,7 +60,7 @@ def missing_target(spec: ComponentSpec) -> str | None:
     try:
         found = importlib.util.find_spec(module)
     except Exception as exc:  # noqa: BLE001 - a parent package failing to import
-        return f"its target module {module} does not import ({_one_line(exc)})"
+        return f"its target module {module} does not import ({one_line(exc)})"
     return None if found else f"its target module {module} does not exist"
 
 
@@ -88,7 +84,7 @@ def component_faults(spec: ComponentSpec) -> list[str]:
     try:
         params_cls = spec.params_class()
     except Exception as exc:  # noqa: BLE001
-        return [f"params {spec.params} do not import ({_one_line(exc)})"]
+        return [f"params {spec.params} do not import ({one_line(exc)})"]
     faults = []
     if not torch_before and "torch" in sys.modules:
         faults.append(f"params module {spec.params.partition(':')[0]} imports torch (every "

@@ -16,6 +16,7 @@ from typing import Optional
 import pluggy
 
 from . import _entrypoints, hookspecs
+from .errors import one_line
 from .registry import Registries
 
 DISABLE_ENV = "COREFILL_DISABLE_PLUGINS"
@@ -59,10 +60,6 @@ class _Collector:
             self._registries[kind].unregister(name)
 
 
-def _one_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return f"{type(exc).__name__}: {text[0] if text else ''}".rstrip(": ")
-
 
 def new_manager() -> pluggy.PluginManager:
     """A plugin manager knowing corefill's hooks, with the disabled plugins blocked."""
@@ -90,7 +87,7 @@ def _register_plugin(manager: pluggy.PluginManager, registries: Registries,
         collector.rollback()
         if manager.has_plugin(entry.name):
             manager.unregister(name=entry.name)
-        info.status, info.error = "broken", _one_line(exc)
+        info.status, info.error = "broken", one_line(exc)
     info.components = len(collector.added) if info.status == "ok" else 0
     return info
 

@@ -76,18 +76,22 @@ def check_component(kind: str, name: str, params: dict[str, Any] | None = None,
         _CHECKS[kind](build(spec, params, context), **check_options)
 
 
-def construct(target: Any, *, split: str | None = None, registries=None, **fields: Any) -> Any:
+def construct(target: Any, *, split: str | None = None, registries=None, checked: bool = True,
+              **fields: Any) -> Any:
     """``target(params, context)`` the way the engine calls it, for a unit test of a
     component's class or builder: the Params class is the one the target's ``params``
-    parameter is annotated with, validated from ``fields``; ``split`` and ``registries``
-    go into the BuildContext. ``construct(ImageFolder, split="val", root=folder)``."""
+    parameter is annotated with, validated from ``fields`` (``checked=False`` skips the
+    validation, to hand the component what validation would refuse, such as a root deleted
+    since); ``split`` and ``registries`` go into the BuildContext.
+    ``construct(ImageFolder, split="val", root=folder)``."""
     import typing
 
     from ..registry import BuildContext
 
     init = target.__init__ if isinstance(target, type) else target
     params_cls = typing.get_type_hints(init)["params"]
-    return target(params_cls(**fields), BuildContext(registries=registries, split=split))
+    params = params_cls(**fields) if checked else params_cls.model_construct(**fields)
+    return target(params, BuildContext(registries=registries, split=split))
 
 
 def run_cli(*args: str) -> int:

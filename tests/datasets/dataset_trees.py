@@ -26,17 +26,3 @@ def truncate(path: Path) -> Path:
     data = path.read_bytes()
     path.write_bytes(data[: len(data) // 2])
     return path
-
-
-def construct(cls, *, split: str, checked: bool = True, **fields):
-    """corefill.testing.construct; ``checked=False`` skips validation, so a test can hand
-    the dataset what validation would refuse (a root deleted since)."""
-    import typing
-
-    from corefill.registry import BuildContext
-    from corefill.testing import construct as checked_construct
-
-    if checked:
-        return checked_construct(cls, split=split, **fields)
-    params_cls = typing.get_type_hints(cls.__init__)["params"]
-    return cls(params_cls.model_construct(**fields), BuildContext(split=split))

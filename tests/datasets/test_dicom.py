@@ -8,7 +8,7 @@ import torch
 pydicom = pytest.importorskip("pydicom")
 pydicom_data = pytest.importorskip("pydicom.data")
 
-from dataset_trees import construct
+from corefill.testing import construct
 from corefill.datasets.base import UnreadableFilesWarning  # noqa: E402
 from corefill.datasets.dicom import DicomFolder  # noqa: E402
 from corefill.datasets.io import read_dicom, read_dicom_values  # noqa: E402

@@ -4,7 +4,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
-from dataset_trees import construct, random_image, truncate, write_png
+from dataset_trees import random_image, truncate, write_png
+from corefill.testing import construct
 from pydantic import ValidationError
 
 from corefill.datasets.base import UnreadableFilesWarning

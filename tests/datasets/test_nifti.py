@@ -10,7 +10,7 @@ import torch
 
 nibabel = pytest.importorskip("nibabel")
 
-from dataset_trees import construct
+from corefill.testing import construct
 from corefill.datasets.nifti import NiftiSlices  # noqa: E402
 from corefill.datasets.slicing import block_split  # noqa: E402
 from corefill.errors import DataError  # noqa: E402

@@ -5,7 +5,8 @@ import cv2
 import numpy as np
 import pytest
 import torch
-from dataset_trees import construct, random_image, write_png
+from dataset_trees import random_image, write_png
+from corefill.testing import construct
 
 from corefill.datasets.paired import PairedFolder
 from corefill.errors import DataError

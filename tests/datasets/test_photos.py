@@ -6,7 +6,7 @@ import pytest
 import torch
 from pydantic import ValidationError
 
-from dataset_trees import construct
+from corefill.testing import construct
 from corefill.datasets import photos as photos_module
 from corefill.datasets.params import SamplePhotosParams
 from corefill.datasets.photos import CATALOGUE, SamplePhotos, load_photos, package_folder
