@@ -27,7 +27,7 @@ import yaml
 
 from ..errors import CheckpointError
 from ..recipe import Recipe
-from . import build
+from . import build, spec
 
 FORMAT = 1
 # How long to train, and how often to save: changing these on --resume changes nothing a
@@ -74,22 +74,13 @@ def load_trained(checkpoint_path: str | Path, device: str = "cpu", registries=No
         raise CheckpointError(f"{checkpoint_path}: stored recipe is invalid: "
                               f"{str(exc).splitlines()[0]}") from None
     generator = build.network("generator", recipe.generator,
-                              _context(state, build.context(registries, device)))
+                              spec.with_data(state.get("data_spec"),
+                                             build.context(registries, device)))
     try:
         generator.load_state_dict(state["networks"]["generator"])
     except (KeyError, RuntimeError) as exc:
         raise CheckpointError(_mismatch(checkpoint_path, state, exc)) from None
     return generator.to(torch.device(device)).eval(), recipe, state
-
-
-def _context(state: dict[str, Any], context: Any) -> Any:
-    """``context`` with the value range and channels the checkpoint's data had."""
-    spec = state.get("data_spec")
-    if not isinstance(spec, dict) or "value_range" not in spec:
-        return context
-    channels = spec.get("channels")
-    return context.replace(value_range=tuple(spec["value_range"]), channels=channels,
-                           input_channels=spec.get("input_channels", channels))
 
 
 def _mismatch(path: str | Path, state: dict[str, Any], exc: Exception) -> str:

@@ -98,6 +98,16 @@ def from_recipe(recipe: Any, generator: Any, registries: Any) -> dict[str, Any]:
                   masker=recipe.masker)
 
 
+def with_data(spec: Any, context: Any) -> Any:
+    """``context`` (a BuildContext) with the value range and channels ``spec`` records; as
+    it is when ``spec`` is not a spec (checkpoints written before data_spec existed)."""
+    if not isinstance(spec, dict) or "value_range" not in spec:
+        return context
+    channels = spec.get("channels")
+    return context.replace(value_range=tuple(spec["value_range"]), channels=channels,
+                           input_channels=spec.get("input_channels", channels))
+
+
 def check(spec: Any, where: str) -> dict[str, Any]:
     """``spec`` if it is a usable version-1 spec, else a one-line CheckpointError."""
     if not isinstance(spec, dict):

@@ -193,13 +193,13 @@ def _older_checkpoint_spec(checkpoint: Path, recipe: Any, generator: Any,
 def masker_of(spec: dict[str, Any], registries) -> Any:
     """The masker the model was trained with (None for ``none``: the whole image is hole)."""
     from ...registry import BuildContext, build
+    from ..spec import with_data
 
     name = spec["masker"]["name"]
     if name == "none":
         return None
     return build(registries.get("masker", name), spec["masker"]["params"],
-                 BuildContext(registries=registries, value_range=tuple(spec["value_range"]),
-                              channels=spec["channels"]))
+                 with_data(spec, BuildContext(registries=registries)))
 
 
 def run_folder(checkpoint: Path) -> Path:
