@@ -143,13 +143,21 @@ def _flatten(node: Any, prefix: str = "") -> dict[str, Any]:
     return {prefix: node}
 
 
+def _with_defaults(text: str) -> dict[str, Any]:
+    """A saved recipe with the fields added to the schema since it was saved at their
+    defaults: a checkpoint from an older corefill resumes as the recipe it was."""
+    raw = yaml.safe_load(text) or {}
+    try:
+        return Recipe.model_validate(raw).model_dump(mode="json")
+    except ValueError:  # not a recipe this corefill reads: compare it as written
+        return raw
+
+
 def recipe_changes(old_yaml: str, new_yaml: str, limit: int = 3) -> list[str]:
     """Dotted fields that differ between two saved recipes (ignoring where/how it runs and
     the limits in ``RESUMABLE_CHANGES``)."""
-    old = _flatten({k: v for k, v in (yaml.safe_load(old_yaml) or {}).items()
-                    if k not in ("output_dir", "device")})
-    new = _flatten({k: v for k, v in (yaml.safe_load(new_yaml) or {}).items()
-                    if k not in ("output_dir", "device")})
+    old, new = (_flatten({k: v for k, v in _with_defaults(text).items()
+                          if k not in ("output_dir", "device")}) for text in (old_yaml, new_yaml))
     changed = []
     for key in sorted(set(old) | set(new)):
         if key in RESUMABLE_CHANGES:

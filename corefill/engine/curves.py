@@ -3,7 +3,9 @@ each on its own panel and scale (the sources plot G and D apart: a summed L1 of 
 would flatten a discriminator curve of ~1 on a shared axis).
 
 A panel whose positive values span more than :data:`DECADES` decades uses a log scale.
-Train records are plotted by step, validation records by epoch (counted from 1).
+Train records are plotted by step, validation records by epoch (counted from 1). The
+baselines' validation scores (``val-baseline`` records) are dashed flat lines on each
+validation panel: the learning curve against the classical fills.
 """
 from __future__ import annotations
 
@@ -47,10 +49,13 @@ def panels(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
         k for r in val for k, v in r.items()
         if k not in ("type", "step", "epoch", "loss", "partial")
         and isinstance(v, (int, float)) and not isinstance(v, bool)))
+    baselines = {r["model"]: r for r in records if r.get("type") == "val-baseline"}
     for key in scores:
         points = [(r["epoch"], r[key]) for r in val if key in r]
+        levels = {name: r[key] for name, r in baselines.items()
+                  if isinstance(r.get(key), (int, float))}
         out.append({"title": f"validation {key}", "x": "epoch", "series": {key: points},
-                    "log": False})
+                    "levels": levels, "log": False})
     return out
 
 
@@ -72,6 +77,8 @@ def plot(records: list[dict[str, Any]], path: Path) -> Path:
             xs, ys = zip(*points)
             style = "o-" if panel["x"] == "epoch" or label == "validation loss" else "-"
             axis.plot(xs, ys, style, label=label, markersize=4)
+        for index, (label, level) in enumerate(panel.get("levels", {}).items()):
+            axis.axhline(level, linestyle="--", linewidth=1, color=f"C{index + 1}", label=label)
         if panel["log"]:
             axis.set_yscale("log")
         axis.set_title(panel["title"] + (" (log scale)" if panel["log"] else ""), fontsize=10)
@@ -82,7 +89,7 @@ def plot(records: list[dict[str, Any]], path: Path) -> Path:
         else:
             axis.xaxis.set_major_locator(MaxNLocator(integer=True))  # steps, epochs are whole
         axis.grid(alpha=0.3)
-        if len(panel["series"]) > 1:
+        if len(panel["series"]) + len(panel.get("levels", {})) > 1:
             axis.legend(fontsize="small")
     for axis in list(axes.flat)[len(drawn):]:
         axis.axis("off")

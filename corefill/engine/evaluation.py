@@ -45,19 +45,10 @@ def evaluate(recipe: Recipe, generator: Optional[torch.nn.Module], *, folder: st
         models.append(Model("trained", recipe.generator.name, module,
                             getattr(module, "output_region", None)))
         components["trained"] = (recipe.generator.name, "trained")
-    baselines = build.baselines(recipe, context)
-    if any(hasattr(b, "fit") for _, _, b in baselines):
-        if train_set is None:
-            train_set = MaskedDataset(build.dataset(recipe, context, "train"), masker,
-                                      seed=recipe.seed, split="train")
-        fit_loader = eval_loader(train_set, batch_size=data.batch_size,
-                                 num_workers=data.num_workers, pin_memory=pin)
-    for key, name, baseline in baselines:
-        if hasattr(baseline, "fit"):
-            baseline.fit(fit_loader)
-        baseline = _eval_module(baseline, device)
-        models.append(Model(key, name, baseline, getattr(baseline, "output_region", None)))
-        components[key] = (name, "baseline")
+    for model in baseline_models(recipe, context, masker=masker, device=device,
+                                 train_set=train_set):
+        models.append(model)
+        components[model.name] = (model.component, "baseline")
     metrics_factory = build.metrics_factory(recipe, context)
     loader = eval_loader(test_set, batch_size=batch_size, num_workers=data.num_workers,
                          pin_memory=pin)
@@ -84,6 +75,27 @@ def evaluate(recipe: Recipe, generator: Optional[torch.nn.Module], *, folder: st
     }
     write_report(folder, report)
     return report
+
+
+def baseline_models(recipe: Recipe, context, *, masker: Any, device: torch.device,
+                    train_set: Optional[MaskedDataset] = None) -> list[Model]:
+    """The recipe's baselines, ready to score; those that learn from data (a ``fit``
+    method, as mean-fill has) first see the train split (``train_set``, else built here)."""
+    models = []
+    baselines = build.baselines(recipe, context)
+    if any(hasattr(b, "fit") for _, _, b in baselines):
+        if train_set is None:
+            train_set = MaskedDataset(build.dataset(recipe, context, "train"), masker,
+                                      seed=recipe.seed, split="train")
+        fit_loader = eval_loader(train_set, batch_size=recipe.data.batch_size,
+                                 num_workers=recipe.data.num_workers,
+                                 pin_memory=device.type == "cuda")
+    for key, name, baseline in baselines:
+        if hasattr(baseline, "fit"):
+            baseline.fit(fit_loader)
+        baseline = _eval_module(baseline, device)
+        models.append(Model(key, name, baseline, getattr(baseline, "output_region", None)))
+    return models
 
 
 class _TestOutputWriter:

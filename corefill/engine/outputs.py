@@ -80,10 +80,11 @@ class RunFiles:
         self._log.flush()
         if self._tb is not None:
             step = record.get("step", 0)
+            group = "/".join(str(record[k]) for k in ("type", "model") if k in record)
             for key, value in record.items():
                 if key not in ("type", "step", "epoch") and isinstance(value, (int, float)) \
                         and not isinstance(value, bool):
-                    self._tb.add_scalar(f"{record['type']}/{key}", value, step)
+                    self._tb.add_scalar(f"{group}/{key}", value, step)
 
     def save_samples(self, epoch: int, rows: list[tuple[str, torch.Tensor]], step: int,
                      names: Optional[list[str]] = None) -> Path:

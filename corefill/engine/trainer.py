@@ -55,6 +55,7 @@ class Trainer:
         self._clock: Optional[float] = None  # perf_counter() since which time is uncounted
         self._curves_at = self._saved_at = float("-inf")
         self._data_spec: Any = None  # taken at the first checkpoint, then kept
+        self.val_baselines_logged = False  # the baselines' validation scores (validation.py)
 
     # ---------------------------------------------------------------- setup
     def setup(self) -> None:

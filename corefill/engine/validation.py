@@ -7,7 +7,7 @@ from typing import Any, Callable, Optional
 
 import torch
 
-from . import checkpoint
+from . import build, checkpoint
 from .data import eval_loader, to_device, to_unit
 from .progress import current_epoch
 from .scoring import Model, evaluate_models
@@ -29,6 +29,8 @@ def validate_main(trainer: Any, count: bool) -> bool:
     if "loss" in result:
         values["loss"] = result["loss"]
     epoch, partial = current_epoch(state), state.batch_in_epoch > 0
+    if not trainer.val_baselines_logged:
+        log_baselines(trainer, epoch)
     # A limit that stops mid-epoch validates the epoch in progress: say so, never "after
     # epoch N" twice (the same words as the end of the previous epoch's validation).
     trainer.files.log({"type": "val", "step": state.step, "epoch": epoch,
@@ -48,6 +50,26 @@ def validate_main(trainer: Any, count: bool) -> bool:
                               f"({stopper.rule}, patience {stopper.patience})")
         return True
     return False
+
+
+def log_baselines(trainer: Any, epoch: int) -> None:
+    """The recipe's baselines on the validation split, once per process: ``val-baseline``
+    records, drawn as flat lines beside the learning curve (loss_curves.png), so a user
+    sees when, or whether, training overtakes the classical fills."""
+    from .evaluation import baseline_models
+
+    built, recipe = trainer.built, trainer.recipe
+    trainer.val_baselines_logged = True
+    if not recipe.baselines:
+        return
+    context = build.context(trainer.registries, trainer.device).of_dataset(built.val_set.base)
+    models = baseline_models(recipe, context, masker=built.val_set.masker,
+                             device=trainer.device, train_set=built.train_set)
+    results = evaluate_models(models, built.val_loader, metrics_factory=built.metrics_factory,
+                              value_range=built.value_range, device=trainer.device)
+    for key, result in results.items():
+        trainer.files.log({"type": "val-baseline", "model": key, "step": trainer.state.step,
+                           "epoch": epoch, **result["metrics"]})
 
 
 def samples_only(trainer: Any) -> None:

@@ -64,3 +64,27 @@ def test_checkpoint_holds_everything_and_loads_weights_only(tmp_path):
     assert state["schedulers"]["generator"]["last_epoch"] == 1
     assert isinstance(state["rng"]["torch"], torch.Tensor)
     assert not list((folder / "checkpoints").glob("*.tmp"))
+
+
+def test_a_checkpoint_from_before_newer_recipe_fields_resumes_without_force(tmp_path):
+    """Fields the schema gained since a checkpoint was written count at their defaults;
+    setting one to something else is still a change."""
+    import yaml
+
+    folder = tmp_path / "old"
+    run(toy_recipe("train.max_epochs=2", "train.max_steps=3"), out_dir=folder,
+        registries=toy_registries())
+    path = folder / "checkpoints" / "last.pt"
+    saved = torch.load(path, weights_only=True)
+    recipe = yaml.safe_load(saved["recipe_yaml"])
+    for settings in ("generator_optimizer", "discriminator_optimizer"):
+        recipe["train"][settings].pop("fused")  # as an older corefill wrote it
+    recipe["train"].pop("precision")
+    saved["recipe_yaml"], saved["recipe_hash"] = yaml.safe_dump(recipe), "older"
+    torch.save(saved, path)
+    with pytest.raises(CheckpointError, match=r"train\.precision: 'auto' -> 'fp32'"):
+        run(toy_recipe("train.max_epochs=2", "train.precision=fp32"), out_dir=folder,
+            resume=True, registries=toy_registries())
+    run(toy_recipe("train.max_epochs=2"), out_dir=folder, resume=True,
+        registries=toy_registries())
+    assert json.loads((folder / "report.json").read_text())["training"]["steps"] == 6

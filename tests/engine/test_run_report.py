@@ -1,5 +1,6 @@
 """What a user sees after a (tiny) run: a report that opens with its verdict and leaves out
-empty tables, epochs counted from 1 everywhere, labelled grids, split loss panels."""
+empty tables, epochs counted from 1 everywhere, labelled grids, split loss panels with the
+baselines' validation scores beside the learning curve."""
 import json
 
 import torch
@@ -46,9 +47,16 @@ def test_inpainting_run_reports_a_verdict_per_metric_and_no_single_bin_table(tmp
     assert out.count("verdict: the trained model") == 2 and "(smoke check: 6 test images)" in out
     assert sorted(p.name for p in (folder / "samples").iterdir()) == [
         "epoch_0001.png", "epoch_0002.png"]
-    titles = [p["title"] for p in curves.panels(records(folder))]
-    assert titles == ["generator losses", "discriminator losses", "validation mae_hole",
-                      "validation mae_all"]
+    panels = curves.panels(records(folder))
+    assert [p["title"] for p in panels] == ["generator losses", "discriminator losses",
+                                            "validation mae_hole", "validation mae_all"]
+    # the learning curve against the baselines: their validation scores, logged once
+    baselines = [r for r in records(folder) if r["type"] == "val-baseline"]
+    assert sorted(r["model"] for r in baselines) == ["mean-fill", "zero-fill"]
+    assert all(r["epoch"] == 1 and r["mae_hole"] > 0 for r in baselines)
+    assert set(panels[2]["levels"]) == {"mean-fill", "zero-fill"}
+    zero_fill = next(r for r in baselines if r["model"] == "zero-fill")
+    assert panels[2]["levels"]["zero-fill"] == zero_fill["mae_hole"]
 
 
 def test_a_limit_mid_epoch_validates_the_epoch_in_progress_under_its_own_words(tmp_path, capsys):

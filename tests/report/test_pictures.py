@@ -1,5 +1,5 @@
 """loss_curves.png panels (G apart from D, log scale where a loss spans decades, validation
-scores by epoch) and sample grids labelled on the image."""
+scores by epoch with the baselines as flat lines) and sample grids labelled on the image."""
 import math
 
 import torch
@@ -16,8 +16,12 @@ def history():
              for s in range(10, 301, 10)]
     val = [{"type": "val", "step": 100 * e, "epoch": e, "psnr_hole": 15.0 + e, "fid": 200.0 - e,
             "loss": 300.0 / e} for e in (1, 2, 3)]
-    return train + val + [{"type": "val", "step": 310, "epoch": 4, "partial": True,
-                           "psnr_hole": 19.0, "fid": 196.0, "loss": 70.0}]
+    baselines = [{"type": "val-baseline", "model": "navier-stokes", "step": 100, "epoch": 1,
+                  "psnr_hole": 18.5, "fid": 180.0},
+                 {"type": "val-baseline", "model": "mean-fill", "step": 100, "epoch": 1,
+                  "psnr_hole": 14.0}]
+    return train + val + baselines + [{"type": "val", "step": 310, "epoch": 4, "partial": True,
+                                       "psnr_hole": 19.0, "fid": 196.0, "loss": 70.0}]
 
 
 def test_generator_and_discriminator_losses_get_their_own_panels_and_scales(tmp_path):
@@ -30,6 +34,9 @@ def test_generator_and_discriminator_losses_get_their_own_panels_and_scales(tmp_
     assert generator["log"] and not discriminator["log"]  # a negative critic loss: linear
     assert panels["validation fid"]["x"] == "epoch"
     assert [e for e, _ in panels["validation fid"]["series"]["fid"]] == [1, 2, 3, 4]
+    # baselines: flat lines on the panels of the metrics they were scored on
+    assert panels["validation psnr_hole"]["levels"] == {"navier-stokes": 18.5, "mean-fill": 14.0}
+    assert panels["validation fid"]["levels"] == {"navier-stokes": 180.0}
     path = curves.plot(history(), tmp_path / "loss_curves.png")
     assert Image.open(path).size == (3 * 420, 2 * 320)
 
