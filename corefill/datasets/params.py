@@ -253,6 +253,10 @@ class SamplePhotosParams(_Output):
     val_fraction: float = Field(0.2, ge=0, le=0.5, description="share of each photo (region) or of the photos (photo) for val")
     test_fraction: float = Field(0.2, ge=0, le=0.5, description="share of each photo (region) or of the photos (photo) for test")
     seed: int = Field(0, description="seed of the crop positions and of the photo split")
+    flips: bool = Field(
+        False, description="train crops: each one flipped and/or turned by quarter turns, one "
+        "of 8 ways chosen per crop and epoch (more training data from few photos); val/test as is"
+    )
 
     @model_validator(mode="after")
     def _crop_fits(self):
@@ -270,7 +274,8 @@ class PhotosOrFolderParams(SamplePhotosParams):
     ``root`` null: crops of the photos bundled in scikit-image, exactly as `sample-photos`.
     ``root`` a folder: one item per image, fitted to ``crop_size``² (``fit``); splits from
     ``train``/``val``/``test`` sub-folders when present, else from a hash of each file's
-    name. ``photos``, ``crops_per_image`` and ``split_by`` apply to the embedded photos only.
+    name. ``photos``, ``crops_per_image``, ``split_by`` and ``flips`` apply to the embedded
+    photos only.
     """
 
     crop_size: int = Field(64, ge=4, le=4096, description="side of the square items the model sees")

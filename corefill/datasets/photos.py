@@ -11,7 +11,8 @@ then val, then test) and keeps each crop inside its split's band.
 Item ``k * crops_per_image + j`` is crop ``j`` of photo ``k``. Its position comes from
 ``numpy.random.default_rng((seed, epoch, index))`` for train (``dataset[(epoch, index)]``
 gives new crops each epoch; ``dataset[index]`` is epoch 0) and from ``(seed, index)`` for
-val/test, so evaluation crops never change.
+val/test, so evaluation crops never change. ``flips`` turns and mirrors train crops (one of
+8 ways per crop and epoch), more training data from few photos.
 """
 from __future__ import annotations
 
@@ -132,7 +133,7 @@ class SamplePhotos(Dataset):
             raise DataError(f"sample-photos: unknown split {split!r}")
         self.split, self.seed = split, int(params.seed)
         self.channels, self.crop_size = int(params.channels), int(params.crop_size)
-        self.crops_per_image = int(params.crops_per_image)
+        self.crops_per_image, self.flips = int(params.crops_per_image), bool(params.flips)
         self.value_range = (float(params.value_range[0]), float(params.value_range[1]))
         photos, fractions = params.photos, (params.val_fraction, params.test_fraction)
         names = resolve_names(photos if isinstance(photos, str) else tuple(photos))
@@ -174,6 +175,13 @@ class SamplePhotos(Dataset):
         return (top + int(rng.integers(0, rows - self.crop_size + 1)),
                 left + int(rng.integers(0, cols - self.crop_size + 1)))
 
+    def flipped(self, patch: np.ndarray, index: int, epoch: int) -> np.ndarray:
+        """One of the square's 8 symmetries (quarter turns, then maybe a mirror), drawn
+        from its own stream so the crop positions stay those of ``flips: false``."""
+        way = int(np.random.default_rng((self.seed, epoch, index, 1)).integers(8))
+        turned = np.rot90(patch, way % 4)
+        return np.ascontiguousarray(turned[:, ::-1] if way >= 4 else turned)
+
     def __getitem__(self, key: Any) -> dict[str, Any]:
         epoch, index = split_key(key, 0)
         if not 0 <= index < len(self):
@@ -181,6 +189,8 @@ class SamplePhotos(Dataset):
         name, image, _ = self.photos[index // self.crops_per_image]
         top, left = self.crop_origin(index, epoch)
         patch = image[top:top + self.crop_size, left:left + self.crop_size]
+        if self.flips and self.split == "train":
+            patch = self.flipped(patch, index, epoch)
         lo, hi = self.value_range
         return {"image": to_chw_tensor(to_value_range(patch, lo, hi)),
                 "name": f"{name}_{self.split}#{index % self.crops_per_image}"}

@@ -78,6 +78,29 @@ def test_eval_crops_fixed_train_crops_change_per_epoch():
     assert train.crop_origin(1, 0) != train.crop_origin(1, 1)
 
 
+def symmetries(image: torch.Tensor) -> list[torch.Tensor]:
+    turns = [torch.rot90(image, k, dims=(-2, -1)) for k in range(4)]
+    return turns + [t.flip(-1) for t in turns]
+
+
+def test_flips_turn_or_mirror_train_crops_at_the_same_positions_and_leave_eval_crops():
+    plain = construct(SamplePhotos, split="train", photos=["chelsea", "coffee"], **SMALL)
+    flipped = construct(SamplePhotos, split="train", photos=["chelsea", "coffee"], flips=True,
+                        **SMALL)
+    ways = set()
+    for epoch in range(3):
+        for index in range(len(plain)):
+            crop, turned = plain[(epoch, index)]["image"], flipped[(epoch, index)]["image"]
+            matches = [k for k, s in enumerate(symmetries(crop)) if torch.equal(s, turned)]
+            assert matches, (epoch, index)  # the same pixels, turned or mirrored
+            ways.add(matches[0])
+    assert len(ways) >= 5  # 24 draws cover most of the 8 ways
+    for split in ("val", "test"):
+        a = construct(SamplePhotos, split=split, photos=["chelsea"], **SMALL)
+        b = construct(SamplePhotos, split=split, photos=["chelsea"], flips=True, **SMALL)
+        assert all(torch.equal(a[i]["image"], b[i]["image"]) for i in range(len(a)))
+
+
 def test_grey_photos_have_one_channel():
     data = construct(SamplePhotos, split="test", photos="grey", channels=1, **SMALL)
     assert data.channels == 1 and data[0]["image"].shape == (1, 24, 24)
