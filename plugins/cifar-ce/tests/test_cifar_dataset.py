@@ -110,3 +110,16 @@ def test_embedded_train_crops_change_per_epoch():
     assert data.accepts_epoch_key
     assert not torch.equal(data[(0, 1)]["image"], data[(1, 1)]["image"])
     assert torch.equal(data[1]["image"], data[(0, 1)]["image"])
+
+
+def test_embedded_flips_turn_train_crops_only():
+    plain = construct(Cifar10, split="train", embedded_train_crops=4)
+    flipped = construct(Cifar10, split="train", embedded_train_crops=4, embedded_flips=True)
+    pairs = [(plain[(e, i)]["image"], flipped[(e, i)]["image"]) for e in range(2) for i in range(8)]
+    turned = [torch.rot90(a, k, dims=(-2, -1)) for a, _ in pairs for k in range(4)]
+    assert any(not torch.equal(a, b) for a, b in pairs)
+    for index, (a, b) in enumerate(pairs):  # the same pixels, turned and/or mirrored
+        ways = turned[4 * index:4 * index + 4]
+        assert any(torch.equal(b, w) or torch.equal(b, w.flip(-1)) for w in ways)
+    val = construct(Cifar10, split="val", embedded_eval_crops=2, embedded_flips=True)
+    assert torch.equal(val[0]["image"], construct(Cifar10, split="val", embedded_eval_crops=2)[0]["image"])

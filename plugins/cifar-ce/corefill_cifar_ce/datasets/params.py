@@ -46,6 +46,9 @@ class Cifar10Params(Params):
     embedded_eval_crops: int = Field(
         24, ge=1, le=10000, description="embedded data: fixed val/test crops per photo"
     )
+    embedded_flips: bool = Field(
+        False, description="embedded data: train crops turned/mirrored, one of 8 ways per crop and epoch"
+    )
 
     @field_validator("classes")
     @classmethod
