@@ -121,6 +121,9 @@ class Recipe(_Strict):
         "RUN/test_outputs/<item name>.png"
     )
     output_dir: str = "runs/{name}"
+    notes: Optional[str] = Field(
+        None, description="what the report should tell its reader about these results, "
+        "printed under the verdict in report.md (e.g. why a metric trails a baseline)")
 
     @field_validator("output_dir")
     @classmethod

@@ -64,6 +64,7 @@ def evaluate(recipe: Recipe, generator: Optional[torch.nn.Module], *, folder: st
         "recipe": recipe.name, "recipe_hash": recipe_hash(recipe), "split": "test",
         "images": len(test_set), "checkpoint": checkpoint_label, "training": training or {},
         "smoke_check": trust["smoke_check"], "verdict": trust["verdict"],
+        "notes": recipe.notes,
         "metrics": [{"name": k, "higher_is_better": v} for k, v in directions.items()],
         "mask_area_bins": [area_bin_label(lo, hi) for lo, hi in zip(AREA_EDGES, AREA_EDGES[1:])],
         "models": {

@@ -9,6 +9,7 @@ report.json::
                   planned_epochs), "stopped_by": null | "early_stopping" | "max_steps" |
                   "max_minutes", and when a limit stopped it: "limit", "note", "how_to_lift"},
      "smoke_check": true when N < 50 (the figures are rough; see the intervals),
+     "notes": the recipe's ``notes`` (what its author says of these results) or null,
      "verdict": [{"metric", "higher_is_better", "trained", "best_baseline",
                   "best_baseline_value", "margin" (trained - best), "advantage" (the margin
                   in the metric's good direction), "better", "margin_ci95", "clear"
@@ -97,6 +98,8 @@ def _verdict_lines(report: dict[str, Any]) -> list[str]:
     wins = sum(1 for e in verdict if e["better"])
     lines += ["", f"In short: the trained model beats the best baseline on {wins} of "
               f"{len(verdict)} metric{'s' if len(verdict) != 1 else ''}.", ""]
+    if report.get("notes"):
+        lines += [f"**From the recipe:** {' '.join(report['notes'].split())}", ""]
     return lines
 
 

@@ -114,6 +114,8 @@ def test_report(trainer: Any) -> dict[str, Any]:
         trainer.progress.line(f"verdict: {entry['sentence']}")
     if report["smoke_check"]:
         trainer.progress.line(f"(smoke check: {report['images']} test images)")
+    if report.get("notes"):
+        trainer.progress.line(f"from the recipe: {' '.join(report['notes'].split())}")
     trainer.progress.line(f"report: {trainer.folder / 'report.md'}")
     cap = report["training"].get("note")
     if cap:  # said last, where it is seen: these scores are not the full recipe's

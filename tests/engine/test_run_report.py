@@ -60,7 +60,8 @@ def test_inpainting_run_reports_a_verdict_per_metric_and_no_single_bin_table(tmp
 
 
 def test_a_limit_mid_epoch_validates_the_epoch_in_progress_under_its_own_words(tmp_path, capsys):
-    recipe = toy_recipe("train.max_epochs=3", "train.max_steps=5", "train.log_every=1")
+    notes = "notes=The toy generator is one conv;\n  it is here to exercise the engine."
+    recipe = toy_recipe("train.max_epochs=3", "train.max_steps=5", "train.log_every=1", notes)
     folder = run(recipe, out_dir=tmp_path / "run", registries=toy_registries())
     val = [r for r in records(folder) if r["type"] == "val"]
     # epoch 1 (3 steps) ends with its validation; 2 steps into epoch 2 the limit stops it
@@ -70,6 +71,12 @@ def test_a_limit_mid_epoch_validates_the_epoch_in_progress_under_its_own_words(t
     assert "validation at step 5 (epoch 2, stopped part-way)" in out
     markdown = (folder / "report.md").read_text()
     assert "Training: 5 steps, epoch 2 of 3 (2 of its 3 steps)" in markdown
+    # the recipe's notes, under the verdict and on the console, on one line
+    said = "The toy generator is one conv; it is here to exercise the engine."
+    lines = markdown.splitlines()
+    assert lines.index(f"**From the recipe:** {said}") < lines.index("## Scores")
+    assert f"from the recipe: {said}" in out
+    assert json.loads((folder / "report.json").read_text())["notes"].startswith("The toy")
 
 
 def test_translation_run_has_no_mask_area_table_and_its_grid_starts_with_the_input(tmp_path):
