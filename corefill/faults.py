@@ -16,7 +16,6 @@ from .errors import RecipeError, one_line
 from .registry import ComponentSpec
 
 
-
 def who(spec: ComponentSpec) -> str:
     return f"{spec.kind} {spec.qualified!r} of {spec.source}"
 

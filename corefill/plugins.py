@@ -60,7 +60,6 @@ class _Collector:
             self._registries[kind].unregister(name)
 
 
-
 def new_manager() -> pluggy.PluginManager:
     """A plugin manager knowing corefill's hooks, with the disabled plugins blocked."""
     manager = pluggy.PluginManager(hookspecs.PROJECT)

@@ -25,9 +25,11 @@ def _eval_module(module: Any, device: torch.device) -> Any:
 def evaluate(recipe: Recipe, generator: Optional[torch.nn.Module], *, folder: str | Path,
              device: str | torch.device = "cpu", registries=None,
              checkpoint_label: str = "last", training: Optional[dict[str, Any]] = None,
-             train_set: Optional[MaskedDataset] = None) -> dict[str, Any]:
+             train_set: Optional[MaskedDataset] = None,
+             baselines: Optional[list[Model]] = None) -> dict[str, Any]:
     """Score ``generator`` (None: baselines only) and every ``recipe.baselines`` entry on
-    the test split, all on the same images and masks; writes report.json and report.md."""
+    the test split, all on the same images and masks; writes report.json and report.md.
+    ``baselines``: the recipe's, already built and fitted (by validation); None builds them."""
     device, folder = torch.device(device), Path(folder)
     context = build.context(registries, device)
     data = recipe.data
@@ -45,8 +47,10 @@ def evaluate(recipe: Recipe, generator: Optional[torch.nn.Module], *, folder: st
         models.append(Model("trained", recipe.generator.name, module,
                             getattr(module, "output_region", None)))
         components["trained"] = (recipe.generator.name, "trained")
-    for model in baseline_models(recipe, context, masker=masker, device=device,
-                                 train_set=train_set):
+    if baselines is None:
+        baselines = baseline_models(recipe, context, masker=masker, device=device,
+                                    train_set=train_set)
+    for model in baselines:
         models.append(model)
         components[model.name] = (model.component, "baseline")
     metrics_factory = build.metrics_factory(recipe, context)
@@ -64,7 +68,7 @@ def evaluate(recipe: Recipe, generator: Optional[torch.nn.Module], *, folder: st
         "recipe": recipe.name, "recipe_hash": recipe_hash(recipe), "split": "test",
         "images": len(test_set), "checkpoint": checkpoint_label, "training": training or {},
         "smoke_check": trust["smoke_check"], "verdict": trust["verdict"],
-        "notes": recipe.notes,
+        "notes": " ".join(recipe.notes.split()) if recipe.notes else None,  # one line
         "metrics": [{"name": k, "higher_is_better": v} for k, v in directions.items()],
         "mask_area_bins": [area_bin_label(lo, hi) for lo, hi in zip(AREA_EDGES, AREA_EDGES[1:])],
         "models": {

@@ -99,7 +99,7 @@ def _verdict_lines(report: dict[str, Any]) -> list[str]:
     lines += ["", f"In short: the trained model beats the best baseline on {wins} of "
               f"{len(verdict)} metric{'s' if len(verdict) != 1 else ''}.", ""]
     if report.get("notes"):
-        lines += [f"**From the recipe:** {' '.join(report['notes'].split())}", ""]
+        lines += [f"**From the recipe:** {report['notes']}", ""]
     return lines
 
 

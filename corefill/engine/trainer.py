@@ -55,7 +55,9 @@ class Trainer:
         self._clock: Optional[float] = None  # perf_counter() since which time is uncounted
         self._curves_at = self._saved_at = float("-inf")
         self._data_spec: Any = None  # taken at the first checkpoint, then kept
-        self.val_baselines_logged = False  # the baselines' validation scores (validation.py)
+        # The recipe's baselines, built (and fitted) at the first validation and reused by
+        # the test report; None until then (validation.py).
+        self.baselines: Optional[list[Any]] = None
 
     # ---------------------------------------------------------------- setup
     def setup(self) -> None:

@@ -29,7 +29,7 @@ def validate_main(trainer: Any, count: bool) -> bool:
     if "loss" in result:
         values["loss"] = result["loss"]
     epoch, partial = current_epoch(state), state.batch_in_epoch > 0
-    if not trainer.val_baselines_logged:
+    if trainer.baselines is None:
         log_baselines(trainer, epoch)
     # A limit that stops mid-epoch validates the epoch in progress: say so, never "after
     # epoch N" twice (the same words as the end of the previous epoch's validation).
@@ -55,16 +55,17 @@ def validate_main(trainer: Any, count: bool) -> bool:
 def log_baselines(trainer: Any, epoch: int) -> None:
     """The recipe's baselines on the validation split, once per process: ``val-baseline``
     records, drawn as flat lines beside the learning curve (loss_curves.png), so a user
-    sees when, or whether, training overtakes the classical fills."""
+    sees when, or whether, training overtakes the classical fills. The baselines, fitted
+    where they learn from the train split, stay in ``trainer.baselines`` for the test."""
     from .evaluation import baseline_models
 
     built, recipe = trainer.built, trainer.recipe
-    trainer.val_baselines_logged = True
-    if not recipe.baselines:
-        return
     context = build.context(trainer.registries, trainer.device).of_dataset(built.val_set.base)
-    models = baseline_models(recipe, context, masker=built.val_set.masker,
-                             device=trainer.device, train_set=built.train_set)
+    trainer.baselines = models = baseline_models(
+        recipe, context, masker=built.val_set.masker, device=trainer.device,
+        train_set=built.train_set)
+    if not models:
+        return
     results = evaluate_models(models, built.val_loader, metrics_factory=built.metrics_factory,
                               value_range=built.value_range, device=trainer.device)
     for key, result in results.items():
@@ -107,15 +108,15 @@ def test_report(trainer: Any) -> dict[str, Any]:
         report = evaluate(trainer.recipe, generator, folder=trainer.folder,
                           device=trainer.device, registries=trainer.registries,
                           checkpoint_label=label, training=summary,
-                          train_set=trainer.built.train_set)
+                          train_set=trainer.built.train_set, baselines=trainer.baselines)
     for key, entry in report["models"].items():
         trainer.progress.line(f"test {key}:", entry["metrics"])
     for entry in report["verdict"]:  # the story in words, as report.md opens with it
         trainer.progress.line(f"verdict: {entry['sentence']}")
     if report["smoke_check"]:
         trainer.progress.line(f"(smoke check: {report['images']} test images)")
-    if report.get("notes"):
-        trainer.progress.line(f"from the recipe: {' '.join(report['notes'].split())}")
+    if report["notes"]:
+        trainer.progress.line(f"from the recipe: {report['notes']}")
     trainer.progress.line(f"report: {trainer.folder / 'report.md'}")
     cap = report["training"].get("note")
     if cap:  # said last, where it is seen: these scores are not the full recipe's

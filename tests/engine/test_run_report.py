@@ -8,6 +8,7 @@ from PIL import Image
 
 from corefill.engine import curves, run
 from corefill.engine.validation import SampleCollector
+import toy_components
 from toy_components import toy_recipe, toy_registries
 
 ADVERSARIAL = ["discriminator.name=tiny-d", "losses=[{name: l1-hole}, {name: bce, weight: 0.05}]"]
@@ -17,9 +18,15 @@ def records(folder):
     return [json.loads(line) for line in (folder / "metrics.jsonl").read_text().splitlines()]
 
 
-def test_inpainting_run_reports_a_verdict_per_metric_and_no_single_bin_table(tmp_path, capsys):
+def test_inpainting_run_reports_a_verdict_per_metric_and_no_single_bin_table(tmp_path, capsys,
+                                                                             monkeypatch):
+    fits = []
+    fit = toy_components.MeanFill.fit
+    monkeypatch.setattr(toy_components.MeanFill, "fit",
+                        lambda self, loader: (fits.append(1), fit(self, loader)))
     recipe = toy_recipe("train.max_epochs=2", "train.log_every=1", *ADVERSARIAL)
     folder = run(recipe, out_dir=tmp_path / "run", registries=toy_registries())
+    assert len(fits) == 1  # fitted once, at the first validation; the test report reuses it
     report = json.loads((folder / "report.json").read_text())
     assert report["smoke_check"] is True  # 6 test images
     assert [v["metric"] for v in report["verdict"]] == ["mae_hole", "mae_all"]
