@@ -17,7 +17,7 @@ from corefill.registry import build
 CASES = [
     ("telea", {}), ("telea", {"dtype": "uint8"}),
     ("navier-stokes", {}), ("navier-stokes", {"dtype": "uint8"}),
-    ("mean-fill", {}),
+    ("mean-fill", {}), ("harmonic", {}),
 ]
 
 

@@ -35,6 +35,16 @@ class DiscriminatorRef(ComponentRef):
     )
 
 
+class GeneratorRef(ComponentRef):
+    blend: Literal["paste", "poisson"] = Field(
+        "paste",
+        description="how the fill joins the known pixels: paste = the generator's pixels as "
+        "they are; poisson = gradient-domain blending (the fill's gradients inside the hole, "
+        "the known pixels' values at its border; Iizuka et al. 2017 post-process this way), "
+        "in training, validation, test and inference alike",
+    )
+
+
 class DataSection(_Strict):
     dataset: ComponentRef
     batch_size: int = Field(16, ge=1)
@@ -110,7 +120,7 @@ class Recipe(_Strict):
     device: Literal["auto", "cpu", "cuda"] = "auto"
     data: DataSection
     masker: ComponentRef = Field(default_factory=lambda: ComponentRef(name="none"))
-    generator: ComponentRef
+    generator: GeneratorRef
     discriminator: Optional[DiscriminatorRef] = None
     losses: list[WeightedLoss] = Field(min_length=1)
     metrics: list[ComponentRef] = Field(default_factory=list)

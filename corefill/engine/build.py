@@ -184,7 +184,7 @@ def _networks(recipe: Recipe, context: BuildContext, *, dist, device, losses: Lo
     parts = StepParts(
         generator=wrapped["generator"], generator_raw=nets["generator"], losses=losses,
         update={name: Update(opt, scalers.get(name)) for name, opt in optimizers.items()},
-        region=region, discriminator=wrapped.get("discriminator"),
+        region=region, blend=recipe.generator.blend, discriminator=wrapped.get("discriminator"),
         discriminator_raw=nets.get("discriminator"),
         d_input=recipe.discriminator.input if recipe.discriminator else "image",
         autocast_dtype=chosen.autocast_dtype,

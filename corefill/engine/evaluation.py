@@ -45,7 +45,7 @@ def evaluate(recipe: Recipe, generator: Optional[torch.nn.Module], *, folder: st
     if generator is not None:
         module = _eval_module(generator, device)
         models.append(Model("trained", recipe.generator.name, module,
-                            getattr(module, "output_region", None)))
+                            getattr(module, "output_region", None), recipe.generator.blend))
         components["trained"] = (recipe.generator.name, "trained")
     if baselines is None:
         baselines = baseline_models(recipe, context, masker=masker, device=device,

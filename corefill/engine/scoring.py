@@ -31,6 +31,7 @@ class Model:
     component: str
     forward: Callable
     region: Optional[str] = None
+    blend: str = "paste"
 
 
 @dataclass
@@ -66,7 +67,7 @@ def evaluate_models(models: list[Model], loader, *, metrics_factory: Callable[[]
             target01 = to_unit(batch["image"], value_range)
             outputs = {}
             for model in models:
-                fake = complete(model.forward, batch, model.region).float()
+                fake = complete(model.forward, batch, model.region, model.blend).float()
                 outputs[model.name] = fake
                 _score(tallies[model.name], fake, batch, target01, value_range, losses)
             if on_batch is not None:

@@ -19,6 +19,8 @@ reads it. Layout (``VERSION = 1``)::
                                  # inpainter of masked images
     mask_channel: bool           # the generator concatenates the mask to its input
     output_region: "full" | "hole_box"   # full image, or only the hole's bounding box
+    blend: "paste" | "poisson"   # how the fill joins the known pixels (recipe
+                                 # generator.blend); absent in older specs: paste
 """
 from __future__ import annotations
 
@@ -56,9 +58,10 @@ def _plain(value: Any) -> Any:
     return json.loads(json.dumps(value, default=str))
 
 
-def derive(*, dataset: Any, generator: Any, masker: Any) -> dict[str, Any]:
+def derive(*, dataset: Any, generator: Any, masker: Any, blend: str = "paste") -> dict[str, Any]:
     """The spec of ``generator`` trained on ``dataset`` (a built train split, unmasked) with
-    ``masker`` (a recipe ``ComponentRef``: ``name`` and ``params``)."""
+    ``masker`` (a recipe ``ComponentRef``: ``name`` and ``params``) and the recipe's
+    ``generator.blend``."""
     with _rng_untouched():
         item = dataset[0]
     image = item["image"]
@@ -77,14 +80,16 @@ def derive(*, dataset: Any, generator: Any, masker: Any) -> dict[str, Any]:
         "input_channels": int(item["input"].shape[-3]) if "input" in item else channels,
         "mask_channel": bool(getattr(generator, "mask_channel", False)),
         "output_region": str(region),
+        "blend": str(blend),
     }
 
 
-def derive_or_none(*, dataset: Any, generator: Any, masker: Any) -> Optional[dict[str, Any]]:
+def derive_or_none(*, dataset: Any, generator: Any, masker: Any,
+                   blend: str = "paste") -> Optional[dict[str, Any]]:
     """:func:`derive`, or None if the item cannot be read: a checkpoint must never be lost
     to its spec (``inpaint`` then derives one from the recipe, as for older checkpoints)."""
     try:
-        return derive(dataset=dataset, generator=generator, masker=masker)
+        return derive(dataset=dataset, generator=generator, masker=masker, blend=blend)
     except Exception:  # noqa: BLE001 - any dataset error; training itself is unaffected
         return None
 
@@ -95,7 +100,7 @@ def from_recipe(recipe: Any, generator: Any, registries: Any) -> dict[str, Any]:
     from . import build
 
     return derive(dataset=build.dataset(recipe, build.context(registries), "train"), generator=generator,
-                  masker=recipe.masker)
+                  masker=recipe.masker, blend=recipe.generator.blend)
 
 
 def with_data(spec: Any, context: Any) -> Any:
@@ -123,6 +128,9 @@ def check(spec: Any, where: str) -> dict[str, Any]:
         raise CheckpointError(f"{where}: data_spec.size must be [height, width], got {size!r}")
     if channels not in (1, 3):
         raise CheckpointError(f"{where}: data_spec.channels must be 1 or 3, got {channels!r}")
+    if spec.get("blend", "paste") not in ("paste", "poisson"):
+        raise CheckpointError(f"{where}: data_spec.blend must be paste or poisson, "
+                              f"got {spec['blend']!r}")
     if spec["mask_polarity"] != MASK_POLARITY:
         raise CheckpointError(f"{where}: data_spec.mask_polarity {spec['mask_polarity']!r} "
                               f"is not {MASK_POLARITY!r}")

@@ -1,7 +1,8 @@
 """One optimisation step: reconstruction (G only) or adversarial (D then G).
 
-Nothing here reads a tensor back to the host: losses are returned as detached device
-tensors and only turned into numbers when the trainer logs.
+Nothing here reads a tensor back to the host (but the Poisson blend's convergence check,
+when a recipe asks for it): losses are returned as detached device tensors and only
+turned into numbers when the trainer logs.
 """
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from typing import Any, Callable, Optional
 
 import torch
 import torch.nn.functional as F
+
+from ..nn.blend import poisson_blend
 
 
 def _same_boxes(boxes: list[list[int]]) -> bool:
@@ -52,12 +55,17 @@ def crop(images: torch.Tensor, boxes: torch.Tensor) -> torch.Tensor:
     return torch.cat(crops)
 
 
-def complete(generator: Callable, batch: dict[str, Any], region: Optional[str]) -> torch.Tensor:
-    """Run the generator and composite: ``mask * out + (1 - mask) * image``."""
+def complete(generator: Callable, batch: dict[str, Any], region: Optional[str],
+             blend: str = "paste") -> torch.Tensor:
+    """Run the generator and composite: ``mask * out + (1 - mask) * image``; with
+    ``blend="poisson"`` the fill is Poisson-blended into the known pixels instead
+    (:mod:`corefill.nn.blend`; only the known pixels of ``image`` are read)."""
     output = generator(batch["input"], batch["mask"])
     if region == "hole_box":
         output = paste(output, batch["image"], batch["hole_box"])
     mask = batch["mask"]
+    if blend == "poisson":
+        return poisson_blend(output, batch["image"], mask)
     return mask * output + (1.0 - mask) * batch["image"]
 
 
@@ -131,6 +139,7 @@ class StepParts:
     losses: LossSet
     update: dict[str, Update]
     region: Optional[str] = None
+    blend: str = "paste"
     discriminator: Any = None
     discriminator_raw: Optional[torch.nn.Module] = None
     d_input: str = "image"
@@ -144,7 +153,7 @@ class StepParts:
         return torch.autocast(device_type=self.device_type, dtype=self.autocast_dtype)
 
     def complete(self, batch: dict[str, Any]) -> torch.Tensor:
-        return complete(self.generator, batch, self.region)
+        return complete(self.generator, batch, self.region, self.blend)
 
     def view(self, images: torch.Tensor, batch: dict[str, Any]) -> torch.Tensor:
         return discriminator_view(self.d_input, images, batch)

@@ -110,7 +110,7 @@ class Trainer:
         if self._data_spec is None:
             self._data_spec = spec.derive_or_none(
                 dataset=self.built.train_set.base, generator=self.built.generator,
-                masker=self.recipe.masker) or {}
+                masker=self.recipe.masker, blend=self.recipe.generator.blend) or {}
         return self._data_spec or None
 
     def save(self, which: str) -> None:

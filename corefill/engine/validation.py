@@ -21,7 +21,8 @@ def validate_main(trainer: Any, count: bool) -> bool:
     built, state, recipe = trainer.built, trainer.state, trainer.recipe
     built.generator.eval()
     samples = SampleCollector.for_dataset(recipe.train.sample_count, built.val_set)
-    model = Model("trained", recipe.generator.name, built.generator, built.region)
+    model = Model("trained", recipe.generator.name, built.generator, built.region,
+                  recipe.generator.blend)
     result = evaluate_models([model], built.val_loader, metrics_factory=built.metrics_factory,
                              value_range=built.value_range, device=trainer.device,
                              losses=built.losses, on_batch=samples)["trained"]
@@ -83,7 +84,8 @@ def samples_only(trainer: Any) -> None:
     with torch.no_grad():
         for batch in loader:
             batch = to_device(batch, trainer.device)
-            samples(batch, {"trained": complete(built.generator, batch, built.region)})
+            samples(batch, {"trained": complete(built.generator, batch, built.region,
+                                                     trainer.recipe.generator.blend)})
     built.generator.train()
     trainer.files.save_samples(current_epoch(trainer.state), samples.labelled_rows(),
                                trainer.state.step, samples.names)

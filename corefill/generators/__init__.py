@@ -10,4 +10,5 @@ COMPONENTS: dict[str, tuple[str, str]] = {
         "corefill.generators.params:NavierStokesParams",
     ),
     "mean-fill": ("corefill.generators.classical:mean_fill", "corefill.generators.params:MeanFillParams"),
+    "harmonic": ("corefill.generators.classical:harmonic", "corefill.generators.params:HarmonicParams"),
 }

@@ -12,8 +12,9 @@ import numpy as np
 import torch
 from torch import nn
 
+from ..nn.blend import poisson_blend
 from ..registry import BuildContext
-from .params import MeanFillParams, NavierStokesParams, TeleaParams
+from .params import HarmonicParams, MeanFillParams, NavierStokesParams, TeleaParams
 
 _FLAGS = {"telea": cv2.INPAINT_TELEA, "navier-stokes": cv2.INPAINT_NS}
 
@@ -72,6 +73,22 @@ class MeanFill(nn.Module):
         return known * input + (1 - known) * mean
 
 
+class HarmonicFill(nn.Module):
+    """The smoothest surface that meets the known pixels at the hole's border: the discrete
+    Laplace equation on the hole (membrane inpainting), solved as a Poisson blend of a fill
+    with no gradients of its own."""
+
+    keeps_known = True
+
+    def __init__(self, *, value_range: tuple[float, float]):
+        super().__init__()
+        self.mean_fill = MeanFill(value_range=value_range)  # what an all-hole image gets
+
+    @torch.no_grad()
+    def forward(self, input: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        return poisson_blend(self.mean_fill(input, mask), input, mask)
+
+
 # -- registration: built from their Params in the dataset's context ----------------------
 def _value_range(params: Any, context: BuildContext) -> tuple[float, float]:
     """The recipe's value range if it names one, else the dataset's ([-1, 1] without one)."""
@@ -90,3 +107,7 @@ def navier_stokes(params: NavierStokesParams, context: BuildContext) -> OpenCVIn
 
 def mean_fill(params: MeanFillParams, context: BuildContext) -> MeanFill:
     return MeanFill(value_range=_value_range(params, context))
+
+
+def harmonic(params: HarmonicParams, context: BuildContext) -> HarmonicFill:
+    return HarmonicFill(value_range=_value_range(params, context))

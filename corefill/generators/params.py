@@ -48,3 +48,13 @@ class MeanFillParams(_ValueRange):
     Images in and out in `value_range`; an image without known pixels is filled with the
     middle of the range.
     """
+
+
+class HarmonicParams(_ValueRange):
+    """Membrane (harmonic) inpainting, no training: the hole takes the smoothest surface
+    that meets the known pixels at its border (the discrete Laplace equation, solved per
+    image and channel). Strong on small holes in smooth images, blind to texture.
+
+    Images in and out in `value_range`; an image without known pixels is filled with the
+    middle of the range.
+    """

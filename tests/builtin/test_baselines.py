@@ -9,7 +9,7 @@ from corefill.plugins import registries
 from corefill.registry import build
 from corefill.testing import check_component
 
-BASELINES = ["telea", "navier-stokes", "mean-fill"]
+BASELINES = ["telea", "navier-stokes", "mean-fill", "harmonic"]
 
 
 def make(name, **params):
@@ -62,12 +62,12 @@ def test_baselines_beat_a_zero_fill_on_a_smooth_image(channels):
     scores = {name: psnr_hole(make(name)(blanked, mask), image, mask) for name in BASELINES}
     zero_fill = psnr_hole(blanked, image, mask)
     assert scores["mean-fill"] > zero_fill + 3, (scores, zero_fill)
-    for name in ("telea", "navier-stokes"):
+    for name in ("telea", "navier-stokes", "harmonic"):
         # diffusion-type methods follow the gradients, so they also beat the flat mean
         assert scores[name] > scores["mean-fill"] + 3, (scores, zero_fill)
 
 
-@pytest.mark.parametrize("name", ["telea", "navier-stokes", "mean-fill"])
+@pytest.mark.parametrize("name", BASELINES)
 def test_value_range_is_honoured(name):
     image, mask = smooth_image(), hole_mask()
     in_minus_one = make(name)(image * (1 - mask), mask)
@@ -134,3 +134,16 @@ def test_telea_on_real_photos_matches_the_measured_reference():
     full = metric("psnr_full")(unit, (image + 1) / 2, mask)
     assert 18.8 < float(hole.mean()) < 19.8
     assert torch.allclose(full - hole, torch.full_like(hole, 10 * math.log10(4)), atol=1e-3)
+
+
+def test_harmonic_fill_solves_the_laplace_equation_on_the_hole():
+    """Each hole pixel is the mean of its 4 neighbours; on a linear ramp that is exact."""
+    ramp = torch.linspace(-1, 1, 20).view(1, 1, 1, 20).expand(2, 2, 20, 20)
+    mask = torch.zeros(2, 1, 20, 20)
+    mask[0, :, 5:15, 4:12] = 1
+    mask[1, :, 0:6, 3:15] = 1  # at the top border: reflecting, as the ramp is along it
+    out = make("harmonic")(ramp * (1 - mask), mask)
+    assert torch.allclose(out, ramp, atol=1e-4)
+    everything = make("harmonic", value_range=(0.0, 1.0))(torch.zeros(1, 1, 3, 3),
+                                                          torch.ones(1, 1, 3, 3))
+    assert torch.equal(everything, torch.full((1, 1, 3, 3), 0.5))

@@ -188,3 +188,37 @@ def test_dataset_report_is_written_into_the_run_folder(tmp_path, monkeypatch):
     folder = run(toy_recipe("train.max_epochs=1"), out_dir=tmp_path / "run",
                  registries=toy_registries())
     assert int((folder / "preprocessing" / "kept.txt").read_text()) > 0
+
+
+def test_poisson_blend_is_used_in_training_evaluation_and_the_checkpoint(tmp_path):
+    """`generator.blend: poisson`: the loss sees the blended fill (gradients go through the
+    solve), validation and test score it, and the checkpoint tells inference to blend."""
+    from corefill.engine import build
+    from corefill.engine.data import MaskedDataset
+    from corefill.engine.steps import complete
+
+    recipe = toy_recipe("train.max_epochs=4", "generator.blend=poisson")
+    folder = run(recipe, out_dir=tmp_path / "run", registries=toy_registries())
+    val = records(folder, "val")
+    assert val[-1]["loss"] < val[0]["loss"]
+    state = torch.load(folder / "checkpoints" / "last.pt", weights_only=True)
+    assert state["data_spec"]["blend"] == "poisson"
+
+    generator, _ = load_generator(folder / "checkpoints" / "last.pt", registries=toy_registries())
+    context = build.context(toy_registries())
+    test_set = MaskedDataset(build.dataset(recipe, context, "test"),
+                             build.masker(recipe, context), seed=recipe.seed, split="test")
+    items = [test_set[i] for i in range(len(test_set))]
+    batch = {key: torch.stack([item[key] for item in items]) for key in ("image", "input", "mask")}
+    with torch.no_grad():
+        pasted = complete(generator, batch, None)
+        blended = complete(generator, batch, None, "poisson")
+    assert torch.equal(blended * (1 - batch["mask"]), batch["image"] * (1 - batch["mask"]))
+    assert not torch.allclose(blended, pasted)
+    report = json.loads((folder / "report.json").read_text())
+    hole = batch["mask"].expand_as(blended) > 0.5
+    # the report scores the blended outputs (mae_hole on [0, 1] images), per image then mean
+    per_image = [float(((b - i).abs() / 2)[h].mean())
+                 for b, i, h in zip(blended, batch["image"], hole)]
+    assert report["models"]["trained"]["metrics"]["mae_hole"] == pytest.approx(
+        sum(per_image) / len(per_image), rel=1e-4)

@@ -40,7 +40,7 @@ def test_spec_comes_from_the_built_item_and_generator():
     assert spec["value_range"] == [0.0, 1.0]
     assert spec["masker"] == {"name": "center", "params": {"size": [12, 12]}}
     assert spec["output_region"] == "hole_box" and spec["mask_channel"] is True
-    assert spec["mask_polarity"] == "1=hole"
+    assert spec["mask_polarity"] == "1=hole" and spec["blend"] == "paste"
     assert not spec["item_masks"] and not spec["conditional_input"]
 
 
@@ -65,6 +65,7 @@ def test_spec_loads_with_weights_only():
     ({"size": [64]}, r"data_spec.size must be \[height, width\]"),
     ({"version": 9}, "data_spec version 9 is not 1"),
     ({"mask_polarity": "0=hole"}, "mask_polarity"),
+    ({"blend": "feather"}, "data_spec.blend must be paste or poisson, got 'feather'"),
 ])
 def test_a_bad_spec_is_one_line_naming_the_checkpoint(change, message):
     with pytest.raises(CheckpointError, match=message) as info:
@@ -101,7 +102,8 @@ def test_the_trainer_tries_an_unreadable_item_once_not_at_every_save():
             raise OSError("disk gone")
 
     trainer = SimpleNamespace(
-        _data_spec=None, recipe=SimpleNamespace(masker=ComponentRef(name="center")),
+        _data_spec=None, recipe=SimpleNamespace(masker=ComponentRef(name="center"),
+                                                generator=SimpleNamespace(blend="paste")),
         built=SimpleNamespace(train_set=SimpleNamespace(base=Broken()),
                               generator=_HoleBoxGenerator()))
     assert Trainer.data_spec(trainer) is None
