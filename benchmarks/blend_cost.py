@@ -1,12 +1,13 @@
 """Cost of `generator.blend: poisson` at the demos' shapes: one blend forward + backward
 (what a training step adds), the direct solver (a hole shared by the batch) beside
-conjugate gradients (any holes), interleaved round by round.
+conjugate gradients (any holes), interleaved round by round; and conjugate gradients on
+kaggle-rgb-gan's stroke masks (a different hole per image: no direct solve).
 
     python benchmarks/blend_cost.py [--rounds 5] [--threads N]
 
 Prints ms per batch for each solver and their ratio. The training step it is added to
-takes, on an idle 2-core CPU, about 23 ms (knee, batch 16 at 64²) and 120 ms (cifar-ce,
-batch 64 at 32²); the recipe's run reports the real figure.
+takes, on an idle 2-core CPU, about 35 ms (knee, batch 32 at 64²), 112 ms (cifar-ce,
+batch 64 at 32²) and 58 ms (kaggle-rgb-gan, batch 16 at 64²); a run reports its own.
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ import corefill.nn.blend as blend
 
 # name: (batch, channels, side, hole side at the centre)
 SHAPES = {
-    "knee (16 x 1 x 64², 32² centre)": (16, 1, 64, 32),
+    "knee (32 x 1 x 64², 32² centre)": (32, 1, 64, 32),
     "cifar-ce (64 x 3 x 32², 16² centre)": (64, 3, 32, 16),
     "masked-autoencoder (16 x 1 x 128², 20² centre)": (16, 1, 128, 20),
 }
@@ -64,6 +65,21 @@ def main() -> None:
         print(f"{name}: direct {direct:.1f} ms, conjugate gradients {iterative:.1f} ms "
               f"per blend forward + backward ({iterative / direct:.1f}x)")
     blend.DIRECT_LIMIT = limit
+    print(f"kaggle-rgb-gan (16 x 3 x 64², shapes masks): conjugate gradients "
+          f"{statistics.median(stroke_milliseconds() for _ in range(args.rounds)):.1f} ms")
+
+
+def stroke_milliseconds() -> float:
+    import numpy as np
+
+    from corefill.plugins import registries
+    from corefill.registry import build
+
+    masker = build(registries().get("masker", "shapes"), {"max_hole_fraction": 0.4})
+    rng = np.random.default_rng(0)
+    mask = torch.stack([masker(64, 64, rng=rng) for _ in range(16)]).float()
+    fill, known, _ = batch_for(16, 3, 64, 0)
+    return milliseconds(fill, known, mask, blend.DIRECT_LIMIT)
 
 
 if __name__ == "__main__":
