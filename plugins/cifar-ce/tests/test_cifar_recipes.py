@@ -57,7 +57,7 @@ def test_shipped_recipe_runs_on_each_layout(layouts, tmp_path, capsys, recorder,
     assert report["images"] == 12  # the whole test_batch
     trained = report["models"]["trained"]["metrics"]
     assert 5 < trained["psnr_hole"] < 60 and trained["l2_hole"] > 0
-    assert {"telea", "navier-stokes", "mean-fill"} <= set(report["models"])
+    assert {"telea", "navier-stokes", "harmonic", "mean-fill"} <= set(report["models"])
 
 
 def test_hostile_pickle_stops_the_run_with_one_line(tmp_path, capsys):

@@ -175,7 +175,7 @@ def _check_report(out: Path) -> dict:
     assert len((out / "preprocessing" / "unreadable.txt").read_text().splitlines()) == UNREADABLE
     report = json.loads((out / "report.json").read_text())
     assert report["images"] == summary["kept"]["test"] > 0
-    assert set(report["models"]) == {"trained", "telea", "navier-stokes", "mean-fill"}
+    assert set(report["models"]) == {"trained", "telea", "navier-stokes", "harmonic", "mean-fill"}
     for model in report["models"].values():
         assert all(math.isfinite(v) for v in model["metrics"].values()), model
     return summary

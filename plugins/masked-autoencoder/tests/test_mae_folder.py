@@ -79,4 +79,4 @@ def test_shipped_recipe_runs_on_the_folder(tree, tmp_path, recipe, capsys):
     assert report["images"] == 4  # astronaut, camera, grass, hubble fall in test
     trained = report["models"]["trained"]["metrics"]
     assert 0.0 <= trained["accuracy_hole"] <= 1.0 and trained["l2_hole"] > 0
-    assert {"telea", "navier-stokes", "mean-fill"} <= set(report["models"])
+    assert {"telea", "navier-stokes", "harmonic", "mean-fill"} <= set(report["models"])
