@@ -158,3 +158,32 @@ def test_weights_from_another_network_layout_are_one_line(trained, user_images, 
     assert exit_info.value.code == 2 and err.count("\n") == 1
     assert err.startswith(f"error: {edited}: its generator weights do not fit")
     assert "corefill-knee-ce" in err and "re-train" in err
+
+
+@pytest.mark.parametrize("trained", ["knee.yaml"], indirect=True)
+def test_a_checkpoint_trained_with_poisson_blend_is_blended_by_inpaint(trained, user_images,
+                                                                      tmp_path):
+    """The spec's `blend` reaches inference: same weights, other hole pixels, the known
+    pixels still exactly the original's, and the fill meets its border more closely."""
+    _, run = trained
+    images, masks = user_images
+    blended = _rewrite_spec(run, lambda state: state["data_spec"].update(blend="poisson"),
+                            tmp_path)
+    _inpaint(run / "checkpoints" / "last.pt", images, tmp_path / "paste", "--masks", masks)
+    _inpaint(blended, images, tmp_path / "poisson", "--masks", masks)
+    source = images / "scan.png"
+    original = _read(source).astype(float)
+    hole = cv2.resize(_read(masks / "scan.png"), original.shape[1::-1],
+                      interpolation=cv2.INTER_NEAREST) > 127
+    outputs = {name: _read(tmp_path / name / "scan_inpainted.png").astype(float)
+               for name in ("paste", "poisson")}
+    assert np.array_equal(outputs["poisson"][~hole], original[~hole])
+    assert not np.array_equal(outputs["poisson"][hole], outputs["paste"][hole])
+    # the seam: hole pixels next to a known pixel, against that known neighbour
+    rim = hole & ~cv2.erode(hole.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+    inner_edge = cv2.dilate((~hole).astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+    seam = rim & inner_edge
+    steps = {name: np.abs(out - cv2.blur(original * ~hole, (3, 3))
+                          / np.maximum(cv2.blur((~hole).astype(float), (3, 3)), 1e-6))[seam].mean()
+             for name, out in outputs.items()}
+    assert steps["poisson"] < steps["paste"], steps
