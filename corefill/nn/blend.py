@@ -11,9 +11,10 @@ channel, the discrete Poisson equation on the hole pixels ``H``
 with ``f_q`` the known pixel where ``q`` is not in ``H`` (``g``: the fill; image borders are
 reflecting). Between hole and known pixels the guidance is 0, so the result is continuous
 there: the generator's pixels outside the hole are never read (a hole-only loss leaves
-them untrained). The system is symmetric positive definite, solved by conjugate gradients, and the
-backward pass solves the same system (implicit differentiation), so training through the
-blend costs two solves, not a graph of every iteration.
+them untrained). The system is symmetric positive definite: solved by conjugate gradients,
+or through the inverse of its matrix when the whole batch shares one hole (a centre box).
+The backward pass solves the same system (implicit differentiation), so training through
+the blend costs two solves, not a graph of every iteration.
 """
 from __future__ import annotations
 
