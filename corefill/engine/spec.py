@@ -114,7 +114,8 @@ def with_data(spec: Any, context: Any) -> Any:
 
 
 def check(spec: Any, where: str) -> dict[str, Any]:
-    """``spec`` if it is a usable version-1 spec, else a one-line CheckpointError."""
+    """``spec`` if it is a usable version-1 spec (a ``blend`` added where an older one has
+    none), else a one-line CheckpointError."""
     if not isinstance(spec, dict):
         raise CheckpointError(f"{where}: data_spec is not a mapping")
     missing = [key for key in _KEYS if key not in spec]
@@ -128,7 +129,8 @@ def check(spec: Any, where: str) -> dict[str, Any]:
         raise CheckpointError(f"{where}: data_spec.size must be [height, width], got {size!r}")
     if channels not in (1, 3):
         raise CheckpointError(f"{where}: data_spec.channels must be 1 or 3, got {channels!r}")
-    if spec.get("blend", "paste") not in ("paste", "poisson"):
+    spec = {"blend": "paste", **spec}  # written before blending existed: pasted
+    if spec["blend"] not in ("paste", "poisson"):
         raise CheckpointError(f"{where}: data_spec.blend must be paste or poisson, "
                               f"got {spec['blend']!r}")
     if spec["mask_polarity"] != MASK_POLARITY:

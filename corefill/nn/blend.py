@@ -110,6 +110,7 @@ class _DirectSolver:
     iterations (triangular solves were 20x slower than the product on CPU)."""
 
     def __init__(self, hole: torch.Tensor, degree: torch.Tensor) -> None:
+        self.hole, self.degree = hole, degree
         height, width = hole.shape
         self.index = hole.flatten().nonzero().squeeze(1)
         count = self.index.numel()
@@ -123,6 +124,11 @@ class _DirectSolver:
             matrix[b[pairs], a[pairs]] = -1.0
         self.inverse = torch.cholesky_inverse(torch.linalg.cholesky(matrix))
 
+    def fits(self, hole: torch.Tensor, degree: torch.Tensor) -> bool:
+        return (hole.shape == self.hole.shape and hole.device == self.hole.device
+                and hole.dtype == self.hole.dtype and torch.equal(hole, self.hole)
+                and torch.equal(degree, self.degree))
+
     def __call__(self, rhs: torch.Tensor, start: torch.Tensor) -> torch.Tensor:
         flat = rhs.flatten(-2)
         rows = flat[..., self.index].reshape(-1, self.index.numel())
@@ -134,21 +140,20 @@ class _DirectSolver:
 
 # Unknowns up to which a shared hole is solved directly (a 64x64 box: a 4096^2 inverse).
 DIRECT_LIMIT = 4096
-_factors: dict[tuple, _DirectSolver] = {}
+# The newest direct solver: a run uses one hole shape, so it serves every later batch.
+_cached: Optional[_DirectSolver] = None
 
 
 def _solver(mask: torch.Tensor, degree: torch.Tensor, max_iterations: int):
-    first = mask[0, 0]
-    shared = bool((mask == first).all())
-    count = int(first.sum())
-    if not shared or count == 0 or count > DIRECT_LIMIT:
-        return _IterativeSolver(_Laplacian(mask, degree), max_iterations)
-    key = (first.to(torch.bool).cpu().numpy().tobytes(), degree.cpu().numpy().tobytes(),
-           tuple(first.shape), mask.dtype, mask.device)
-    if key not in _factors:
-        _factors.clear()  # a run uses one hole shape; keep the newest factor only
-        _factors[key] = _DirectSolver(first > 0.5, degree[0, 0].to(mask.dtype))
-    return _factors[key]
+    global _cached
+    hole, hole_degree = mask[0, 0], degree[0, 0].to(mask.dtype)
+    if bool((mask == hole).all()):  # one hole for the whole batch
+        if _cached is None or not _cached.fits(hole, hole_degree):
+            count = int(hole.sum())
+            _cached = _DirectSolver(hole, hole_degree) if 0 < count <= DIRECT_LIMIT else None
+        if _cached is not None and _cached.index.numel() <= DIRECT_LIMIT:
+            return _cached
+    return _IterativeSolver(_Laplacian(mask, degree), max_iterations)
 
 
 class _PoissonSolve(torch.autograd.Function):

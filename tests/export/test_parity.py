@@ -61,7 +61,7 @@ def _meta(name):
             "value_range": list(value_range), "masker": {"name": "none", "params": {}},
             "mask_polarity": "1=hole", "item_masks": False, "conditional_input": name == "unet",
             "input_channels": in_channels, "mask_channel": False,
-            "output_region": "hole_box" if box else "full"}
+            "output_region": "hole_box" if box else "full", "blend": "paste"}
     return exported.metadata(spec, seed=0, generator=name, checkpoint="test.pt")
 
 

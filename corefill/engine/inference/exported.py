@@ -47,7 +47,7 @@ def readable(meta: dict[str, Any]) -> dict[str, str]:
     return {"size": "x".join(str(n) for n in spec["size"]), "channels": str(spec["channels"]),
             "value_range": ",".join(f"{v:g}" for v in spec["value_range"]),
             "mask_polarity": spec["mask_polarity"], "output_region": spec["output_region"],
-            "blend": spec.get("blend", "paste"),
+            "blend": spec["blend"],
             "conditional_input": str(bool(spec["conditional_input"])).lower(),
             "generator": meta["generator"]}
 

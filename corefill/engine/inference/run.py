@@ -146,7 +146,7 @@ def complete(generator: Any, image: np.ndarray, hole: np.ndarray, spec: dict[str
         from ..data import hole_box
 
         batch["hole_box"] = hole_box(mask[0].cpu())[None]
-    output = composite(generator, batch, spec["output_region"], spec.get("blend", "paste"))
+    output = composite(generator, batch, spec["output_region"], spec["blend"])
     unit = ((output - low) / (high - low)).clamp(0, 1)
     return unit[0].permute(1, 2, 0).float().cpu().numpy()
 
