@@ -257,6 +257,10 @@ class SamplePhotosParams(_Output):
         False, description="train crops: each one flipped and/or turned by quarter turns, one "
         "of 8 ways chosen per crop and epoch (more training data from few photos); val/test as is"
     )
+    scales: tuple[float, ...] = Field(
+        (1.0,), min_length=1, description="train crops: the photo's shorter side is size times "
+        "one of these factors, drawn per crop and epoch (scale augmentation); val/test at size"
+    )
 
     @model_validator(mode="after")
     def _crop_fits(self):
@@ -264,6 +268,12 @@ class SamplePhotosParams(_Output):
             raise ValueError(f"crop_size {self.crop_size} exceeds size {self.size}")
         if self.val_fraction + self.test_fraction >= 1:
             raise ValueError("val_fraction + test_fraction must be < 1 (train needs pixels)")
+        if self.scales != (1.0,) and self.size is None:
+            raise ValueError("scales need a size to scale (size: null keeps the photos as they are)")
+        if any(not 0.1 <= s <= 8 for s in self.scales):
+            raise ValueError(f"scales must lie in [0.1, 8], got {list(self.scales)}")
+        if self.size is not None and round(min(self.scales) * self.size) < self.crop_size:
+            raise ValueError(f"the smallest scale {min(self.scales)} makes photos smaller than crop_size")
         return self
 
 
@@ -274,8 +284,8 @@ class PhotosOrFolderParams(SamplePhotosParams):
     ``root`` null: crops of the photos bundled in scikit-image, exactly as `sample-photos`.
     ``root`` a folder: one item per image, fitted to ``crop_size``² (``fit``); splits from
     ``train``/``val``/``test`` sub-folders when present, else from a hash of each file's
-    name. ``photos``, ``crops_per_image``, ``split_by`` and ``flips`` apply to the embedded
-    photos only.
+    name. ``photos``, ``crops_per_image``, ``split_by``, ``flips`` and ``scales`` apply to the
+    embedded photos only.
     """
 
     crop_size: int = Field(64, ge=4, le=4096, description="side of the square items the model sees")

@@ -12,7 +12,9 @@ Item ``k * crops_per_image + j`` is crop ``j`` of photo ``k``. Its position come
 ``numpy.random.default_rng((seed, epoch, index))`` for train (``dataset[(epoch, index)]``
 gives new crops each epoch; ``dataset[index]`` is epoch 0) and from ``(seed, index)`` for
 val/test, so evaluation crops never change. ``flips`` turns and mirrors train crops (one of
-8 ways per crop and epoch), more training data from few photos.
+8 ways per crop and epoch), more training data from few photos. ``scales`` draws, per train
+crop and epoch, the scale the photo is resized to before cropping (``size`` times the drawn
+factor), so the network sees each scene's structures at several sizes; val/test use ``size``.
 """
 from __future__ import annotations
 
@@ -142,9 +144,17 @@ class SamplePhotos(Dataset):
             if not names:
                 raise DataError(f"sample-photos: split {split!r} got no photo (split_by photo, "
                                 f"val_fraction={fractions[0]}, test_fraction={fractions[1]})")
-        images = load_photos(tuple(names), self.channels, params.size)
-        self.photos = [(name, image, self._region(name, image, params.split_by, *fractions))
-                       for name, image in zip(names, images)]
+        self.scales = tuple(params.scales) if split == "train" else (1.0,)
+        # One list of (name, image, region) per scale; the scale-1 list is ``self.photos``.
+        self.scaled = [self._photos_at(names, params, scale, fractions) for scale in self.scales]
+        self.photos = self.scaled[0]
+
+    def _photos_at(self, names: list[str], params: SamplePhotosParams, scale: float,
+                   fractions: tuple[float, float]) -> list[tuple[str, np.ndarray, tuple]]:
+        size = None if params.size is None else round(params.size * scale)
+        images = load_photos(tuple(names), self.channels, size)
+        return [(name, image, self._region(name, image, params.split_by, *fractions))
+                for name, image in zip(names, images)]
 
     def _region(self, name: str, image: np.ndarray, split_by: str, val_fraction: float,
                 test_fraction: float) -> tuple[int, int, int, int]:
@@ -167,9 +177,17 @@ class SamplePhotos(Dataset):
     def __len__(self) -> int:
         return len(self.photos) * self.crops_per_image
 
+    def scale_of(self, index: int, epoch: int) -> int:
+        """Which of ``self.scales`` crop ``index`` is cut at, from its own stream (so the
+        positions of a single-scale dataset do not change)."""
+        if len(self.scales) == 1:
+            return 0
+        return int(np.random.default_rng((self.seed, epoch, index, 2)).integers(len(self.scales)))
+
     def crop_origin(self, index: int, epoch: int = 0) -> tuple[int, int]:
-        """Top-left corner, in photo coordinates, of crop ``index``."""
-        _, _, (top, left, rows, cols) = self.photos[index // self.crops_per_image]
+        """Top-left corner, in the coordinates of the photo at its drawn scale, of crop ``index``."""
+        photos = self.scaled[self.scale_of(index, epoch)]
+        _, _, (top, left, rows, cols) = photos[index // self.crops_per_image]
         key = (self.seed, epoch, index) if self.split == "train" else (self.seed, index)
         rng = np.random.default_rng(key)
         return (top + int(rng.integers(0, rows - self.crop_size + 1)),
@@ -186,7 +204,7 @@ class SamplePhotos(Dataset):
         epoch, index = split_key(key, 0)
         if not 0 <= index < len(self):
             raise IndexError(index)
-        name, image, _ = self.photos[index // self.crops_per_image]
+        name, image, _ = self.scaled[self.scale_of(index, epoch)][index // self.crops_per_image]
         top, left = self.crop_origin(index, epoch)
         patch = image[top:top + self.crop_size, left:left + self.crop_size]
         if self.flips and self.split == "train":

@@ -101,6 +101,32 @@ def test_flips_turn_or_mirror_train_crops_at_the_same_positions_and_leave_eval_c
         assert all(torch.equal(a[i]["image"], b[i]["image"]) for i in range(len(a)))
 
 
+def test_scales_cut_train_crops_from_the_photo_resized_and_leave_eval_crops():
+    scaled = construct(SamplePhotos, split="train", photos=["coffee"], scales=(0.5, 1.0, 2.0),
+                       **{**SMALL, "crops_per_image": 16})
+    photos = {round(96 * s): load_photos(("coffee",), 3, round(96 * s))[0] for s in (0.5, 1.0, 2.0)}
+    drawn = set()
+    for epoch in range(2):
+        for index in range(len(scaled)):
+            size = round(96 * scaled.scales[scaled.scale_of(index, epoch)])
+            top, left = scaled.crop_origin(index, epoch)
+            expected = photos[size][top:top + 24, left:left + 24] * 2 - 1
+            assert np.allclose(scaled[(epoch, index)]["image"].numpy().transpose(1, 2, 0), expected,
+                               atol=1e-6)
+            drawn.add(size)
+    assert drawn == {48, 96, 192}
+    plain = construct(SamplePhotos, split="val", photos=["coffee"], **SMALL)
+    for_val = construct(SamplePhotos, split="val", photos=["coffee"], scales=(0.5, 2.0), **SMALL)
+    assert for_val.scales == (1.0,)
+    assert all(torch.equal(plain[i]["image"], for_val[i]["image"]) for i in range(len(plain)))
+
+
+def test_one_scale_keeps_the_crops_of_no_scales():
+    plain = construct(SamplePhotos, split="train", photos=["chelsea"], **SMALL)
+    one = construct(SamplePhotos, split="train", photos=["chelsea"], scales=(1.0,), flips=False, **SMALL)
+    assert all(torch.equal(plain[(1, i)]["image"], one[(1, i)]["image"]) for i in range(len(plain)))
+
+
 def test_grey_photos_have_one_channel():
     data = construct(SamplePhotos, split="test", photos="grey", channels=1, **SMALL)
     assert data.channels == 1 and data[0]["image"].shape == (1, 24, 24)
@@ -132,7 +158,9 @@ def test_region_too_small_for_the_crop_names_the_photo():
 
 
 @pytest.mark.parametrize("bad", [{"crop_size": 400, "size": 320}, {"photos": ["lena"]},
-                                 {"val_fraction": 0.5, "test_fraction": 0.5}, {"channels": 2}])
+                                 {"val_fraction": 0.5, "test_fraction": 0.5}, {"channels": 2},
+                                 {"scales": (0.1,), "size": 96, "crop_size": 24},
+                                 {"scales": (2.0,), "size": None}, {"scales": ()}])
 def test_params_reject_bad_values(bad):
     with pytest.raises(ValidationError):
         SamplePhotosParams(**bad)

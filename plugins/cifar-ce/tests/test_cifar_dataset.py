@@ -123,3 +123,13 @@ def test_embedded_flips_turn_train_crops_only():
         assert any(torch.equal(b, w) or torch.equal(b, w.flip(-1)) for w in ways)
     val = construct(Cifar10, split="val", embedded_eval_crops=2, embedded_flips=True)
     assert torch.equal(val[0]["image"], construct(Cifar10, split="val", embedded_eval_crops=2)[0]["image"])
+
+
+def test_embedded_scales_reach_train_crops_only():
+    scaled = construct(Cifar10, split="train", embedded_train_crops=4, embedded_scales=(0.5, 2.0))
+    assert scaled.photos.scales == (0.5, 2.0)
+    sides = {min(scaled.photos.scaled[scaled.photos.scale_of(i, e)][0][1].shape[:2])
+             for e in range(3) for i in range(4)}
+    assert sides == {64, 256}  # the photos' shorter side, embedded_size 128 times each scale
+    val = construct(Cifar10, split="val", embedded_eval_crops=2, embedded_scales=(0.5, 2.0))
+    assert torch.equal(val[0]["image"], construct(Cifar10, split="val", embedded_eval_crops=2)[0]["image"])

@@ -93,4 +93,5 @@ def _embedded(params: Cifar10Params, split: str) -> SamplePhotosParams:
     return SamplePhotosParams(photos="colour", channels=3, size=params.embedded_size,
                               crop_size=32, crops_per_image=crops, split_by="region",
                               val_fraction=0.25, test_fraction=0.25, seed=params.seed,
-                              value_range=params.value_range, flips=params.embedded_flips)
+                              value_range=params.value_range, flips=params.embedded_flips,
+                              scales=params.embedded_scales)

@@ -49,6 +49,10 @@ class Cifar10Params(Params):
     embedded_flips: bool = Field(
         False, description="embedded data: train crops turned/mirrored, one of 8 ways per crop and epoch"
     )
+    embedded_scales: tuple[float, ...] = Field(
+        (1.0,), min_length=1, description="embedded data: train crops cut from the photos resized "
+        "to embedded_size times one of these, drawn per crop and epoch (val/test at 1)"
+    )
 
     @field_validator("classes")
     @classmethod

@@ -18,7 +18,8 @@ class KaggleImagesParams(PhotosOrFolderParams):
     masks: binary PNGs with the images' stems. An image with a mask file carries it as its
     item ``mask`` (1 = hole; resized with the image, nearest neighbour), which the engine
     uses instead of the recipe's masker; images without one get the masker's masks.
-    ``photos``, ``crops_per_image`` and ``split_by`` apply to the embedded photos only.
+    ``photos``, ``crops_per_image``, ``split_by``, ``flips`` and ``scales`` apply to the embedded
+    photos only.
     Unreadable images or masks are skipped and counted in one warning line.
     """
 
