@@ -3,8 +3,10 @@
 Shared by pix2pix_throughput.py and knee_throughput.py. The engine is corefill's Trainer
 built from a recipe, with its defaults (fused Adam, the allocator keeping freed memory...).
 The eager loop is what the reference implementations run: default ``torch.optim.Adam``,
-D's requires_grad switched off for G's step, glibc's default allocator; it trains copies of
-the same initial networks with the recipe's own losses, on the same loader's batches.
+D's requires_grad switched off for G's step, glibc's default allocator, and a plain
+DataLoader reading the same masked dataset item by item with the default collate (the
+engine's loader fetches whole batches: the same batches, less per-item work); it trains
+copies of the same initial networks with the recipe's own losses.
 Rounds interleave (the order alternates), so machine load hits both alike. On a shared
 machine a round that another process slowed says nothing about either loop: the best round
 of each (the least disturbed, as timeit takes the minimum) is the figure to compare; the
@@ -21,6 +23,7 @@ import time
 from typing import Optional
 
 import torch
+from torch.utils.data import DataLoader
 
 from corefill.config import load_recipe
 from corefill.engine.data import to_device
@@ -43,7 +46,9 @@ class Eager:
         self.d_input = recipe.discriminator.input if recipe.discriminator else "image"
         self.opt_g = self._adam(self.g, recipe.train.generator_optimizer)
         self.opt_d = self._adam(self.d, recipe.train.discriminator_optimizer) if self.d else None
-        self.loader = built.train_loader
+        engine_loader = built.train_loader
+        self.loader = DataLoader(engine_loader.dataset.masked, batch_size=engine_loader.batch_size,
+                                 sampler=engine_loader.sampler, drop_last=engine_loader.drop_last)
 
     @staticmethod
     def _adam(net, settings) -> torch.optim.Adam:

@@ -5,6 +5,12 @@ train masks come from an rng seeded by (seed, epoch, index); val/test masks from
 (seed, item name), so every model is evaluated on the same masks for the same image.
 The train sampler yields ``(epoch, index)`` pairs, so the epoch reaches the workers
 even when they are persistent.
+
+The engine's loaders fetch a batch at once (:class:`BatchFetch`): per item only what differs
+per item (the base item and its mask), then ``input`` and ``hole_box`` as whole-batch
+tensor operations in :func:`collate`. Reading item by item (``dataset[key]``, what a plain
+DataLoader over a MaskedDataset does) gives the same batch; on a small network's CPU step
+that per-item work was 15% of the step.
 """
 from __future__ import annotations
 
@@ -13,7 +19,7 @@ from typing import Any, Optional
 
 import numpy as np
 import torch
-from torch.utils.data import DataLoader, Dataset, DistributedSampler
+from torch.utils.data import DataLoader, Dataset, DistributedSampler, default_collate
 
 from ..nn.holes import hole_box  # also imported from here by inference
 
@@ -47,26 +53,92 @@ class MaskedDataset(Dataset):
         return np.random.default_rng([self.seed, name_seed(name)])
 
     def __getitem__(self, key: Any) -> dict[str, Any]:
+        item = self._masked(key)
+        if "input" not in item:
+            item["input"] = image_input(item["image"], item["mask"])
+        item["hole_box"] = hole_box(item["mask"])
+        return item
+
+    def items_for_batch(self, keys: list) -> list[dict[str, Any]]:
+        """Items without ``hole_box`` (and without ``input`` where the base gives none):
+        :func:`collate` adds both for the whole batch."""
+        items = [self._masked(key) for key in keys]
+        if len({"input" in item for item in items}) > 1:  # some items bring their own
+            for item in items:
+                item.setdefault("input", image_input(item["image"], item["mask"]))
+        return items
+
+    def _masked(self, key: Any) -> dict[str, Any]:
+        """The base item with its ``name`` and float ``mask``."""
         epoch, index = key if isinstance(key, tuple) else (0, key)
         # Datasets with random train crops take (epoch, index): new crops every epoch,
         # reproducible, and correct with persistent workers.
         epoch_key = isinstance(key, tuple) and getattr(self.base, "accepts_epoch_key", False)
         item = dict(self.base[(epoch, index)] if epoch_key else self.base[index])
-        image = item["image"]
         name = str(item.get("name", index))
         item["name"] = name
         if "mask" not in item:
-            height, width = image.shape[-2:]
+            height, width = item["image"].shape[-2:]
             if self.masker is None:
                 mask = torch.ones(1, height, width)
             else:
-                mask = self.masker(height, width, rng=self._rng(epoch, index, name), name=name)
+                # Seeding a generator is a third of a small item's cost: skipped for
+                # maskers whose masks never draw from it (``random = False``).
+                drawn = getattr(self.masker, "random", True)
+                rng = self._rng(epoch, index, name) if drawn else None
+                mask = self.masker(height, width, rng=rng, name=name)
             item["mask"] = mask
         item["mask"] = item["mask"].to(torch.float32)
-        if "input" not in item:
-            item["input"] = image * (1.0 - item["mask"])
-        item["hole_box"] = hole_box(item["mask"])
         return item
+
+
+class BatchFetch(Dataset):
+    """What the engine's loaders read: ``masked`` (or the items ``indices`` of it), a batch
+    at a time through ``__getitems__``, which DataLoader calls when a dataset has it."""
+
+    def __init__(self, masked: MaskedDataset, indices: Optional[range] = None) -> None:
+        self.masked, self.indices = masked, indices
+
+    def __len__(self) -> int:
+        return len(self.masked) if self.indices is None else len(self.indices)
+
+    def _key(self, key: Any) -> Any:
+        return key if self.indices is None else self.indices[key]
+
+    def __getitem__(self, key: Any) -> dict[str, Any]:
+        return self.masked[self._key(key)]
+
+    def __getitems__(self, keys: list) -> list[dict[str, Any]]:
+        return self.masked.items_for_batch([self._key(key) for key in keys])
+
+
+def image_input(image: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """What a generator sees by default: the image with its holes zeroed."""
+    return image * (1.0 - mask)
+
+
+def hole_boxes(masks: torch.Tensor) -> torch.Tensor:
+    """``(B, 4)`` int64: :func:`hole_box` of each mask of a ``(B, C, H, W)`` batch at once."""
+    planes = masks.detach().float().numpy().max(axis=1) > 0.5
+    height, width = planes.shape[-2:]
+    rows, cols = planes.any(axis=2), planes.any(axis=1)
+    top, left = rows.argmax(axis=1), cols.argmax(axis=1)
+    bottom = height - rows[:, ::-1].argmax(axis=1)
+    right = width - cols[:, ::-1].argmax(axis=1)
+    boxes = np.stack([top, left, bottom - top, right - left], axis=1)
+    boxes[~rows.any(axis=1)] = (0, 0, height, width)  # no hole: the whole image
+    return torch.from_numpy(boxes.astype(np.int64))
+
+
+def collate(items: list[dict[str, Any]]) -> dict[str, Any]:
+    """``default_collate``, then the batch's ``input`` and ``hole_box`` where the items
+    lack them (items from :meth:`MaskedDataset.items_for_batch`)."""
+    batch = default_collate(items)
+    if "input" not in batch:
+        batch["input"] = image_input(batch["image"], batch["mask"])
+    if "hole_box" not in batch:
+        batch["hole_box"] = hole_boxes(batch["mask"])
+    return batch
 
 
 class EpochSampler(DistributedSampler):
@@ -103,20 +175,19 @@ def train_loader(dataset: MaskedDataset, *, batch_size: int, num_workers: int, s
     # split is so small that nothing would be left.
     drop_last = sampler.num_samples >= batch_size
     return DataLoader(
-        dataset, batch_size=batch_size, sampler=sampler, num_workers=num_workers,
+        BatchFetch(dataset), batch_size=batch_size, sampler=sampler, num_workers=num_workers,
         pin_memory=pin_memory, drop_last=drop_last, persistent_workers=num_workers > 0,
-        generator=_generator(seed),
+        generator=_generator(seed), collate_fn=collate,
     )
 
 
 def eval_loader(dataset: MaskedDataset, *, batch_size: int, num_workers: int,
                 pin_memory: bool, limit: Optional[int] = None) -> DataLoader:
-    source: Dataset = dataset
-    if limit is not None and limit < len(dataset):
-        source = torch.utils.data.Subset(dataset, range(limit))
+    keep = range(limit) if limit is not None and limit < len(dataset) else None
+    source = BatchFetch(dataset, keep)
     return DataLoader(
         source, batch_size=batch_size, shuffle=False, num_workers=num_workers,
-        pin_memory=pin_memory, generator=_generator(0),
+        pin_memory=pin_memory, generator=_generator(0), collate_fn=collate,
     )
 
 

@@ -18,6 +18,8 @@ def _box_sides(size: Union[int, tuple[int, int]]) -> tuple[int, int]:
 class CenterMasker:
     """A centred rectangle: ``size`` pixels, or ``fraction`` of each side when size is None."""
 
+    random = False  # the same box for every image: the engine passes no rng
+
     def __init__(self, params: CenterParams, context: Optional[BuildContext] = None):
         self.size, self.fraction = params.size, params.fraction
 
@@ -31,7 +33,7 @@ class CenterMasker:
             )
         return box_h, box_w
 
-    def __call__(self, height: int, width: int, *, rng: np.random.Generator,
+    def __call__(self, height: int, width: int, *, rng: Optional[np.random.Generator],
                  name: Optional[str] = None) -> torch.Tensor:
         box_h, box_w = self.hole_size(height, width)
         top, left = (height - box_h) // 2, (width - box_w) // 2
@@ -67,7 +69,8 @@ class FullMasker:
     """Image-to-image translation: the whole image is generated, so the mask is all ones."""
 
     whole_image = True
+    random = False
 
-    def __call__(self, height: int, width: int, *, rng: np.random.Generator,
+    def __call__(self, height: int, width: int, *, rng: Optional[np.random.Generator],
                  name: Optional[str] = None) -> torch.Tensor:
         return torch.ones(1, height, width, dtype=torch.float32)

@@ -23,7 +23,8 @@ def check_masker(masker, *, height: int = 48, width: int = 40, name: str | None 
     """{0,1} float32 mask of shape (1, H, W), reproducible under a seed, and 1 = hole: its
     holes cover at most ``max_hole_fraction`` of the image on average (a masker that marks
     most of the image has its polarity inverted), unless it says ``whole_image = True``
-    (translation tasks: every pixel is generated)."""
+    (translation tasks: every pixel is generated). A masker that says ``random = False``
+    must give the same mask with ``rng=None``."""
     first = masker(height, width, rng=np.random.default_rng(7), name=name)
     again = masker(height, width, rng=np.random.default_rng(7), name=name)
     what = type(masker).__name__
@@ -35,6 +36,9 @@ def check_masker(masker, *, height: int = 48, width: int = 40, name: str | None 
         _fail(what, "mask values must be exactly 0.0 or 1.0 (1 = hole)")
     if not torch.equal(first, again):
         _fail(what, "same rng seed must give the same mask")
+    if getattr(masker, "random", True) is False and not torch.equal(
+            masker(height, width, rng=None, name=name), first):
+        _fail(what, "says random = False, so rng=None must give the mask any seed gives")
     draws = [masker(height, width, rng=np.random.default_rng(seed), name=name) for seed in range(8)]
     share = float(torch.stack(draws).float().mean())
     if share > max_hole_fraction and not getattr(masker, "whole_image", False):

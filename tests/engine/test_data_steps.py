@@ -1,7 +1,12 @@
 """Masking wrapper, sampler, compositing, hole-box paste/crop and evaluation bins."""
 import torch
 
-from corefill.engine.data import EpochSampler, MaskedDataset, hole_box, to_unit
+from torch.utils.data import DataLoader, default_collate
+
+from corefill.engine.data import (EpochSampler, MaskedDataset, eval_loader, hole_box, hole_boxes,
+                                  to_unit, train_loader)
+from corefill.maskers.boxes import CenterMasker, RandomBoxMasker
+from corefill.maskers.params import CenterParams, RandomBoxParams
 from corefill.engine.scoring import Model, evaluate_models
 from corefill.engine.steps import complete, crop, discriminator_view, paste
 from toy_components import BoxMasker, MAEHole, MeanPixel, ToyDataset
@@ -25,6 +30,47 @@ def test_train_masks_depend_on_epoch_and_index_eval_masks_on_name_only():
     assert torch.equal(item["input"], item["image"] * (1 - item["mask"]))
     top, left, height, width = item["hole_box"].tolist()
     assert (height, width) == (4, 4) and item["mask"][0, top, left] == 1
+
+
+class SomeBringInput(ToyDataset):
+    def __getitem__(self, index):
+        item = super().__getitem__(index)
+        return {**item, "input": item["image"] * 0.5} if index % 2 else item
+
+
+def same_batch(fast: dict, slow: dict) -> None:
+    assert fast.keys() == slow.keys()
+    for key, value in slow.items():
+        assert torch.equal(fast[key], value) if isinstance(value, torch.Tensor) else fast[key] == value
+
+
+def test_loaders_fetch_whole_batches_that_equal_item_by_item_reading():
+    maskers = [RandomBoxMasker(RandomBoxParams(count=2)), CenterMasker(CenterParams(size=5)), None]
+    for masker in maskers:
+        data = MaskedDataset(ToyDataset(split="train", count=12), masker, seed=3, split="train")
+        loader = train_loader(data, batch_size=4, num_workers=0, seed=3, rank=0, world=1,
+                              pin_memory=False)
+        loader.sampler.set_epoch(2)
+        keys = list(loader.sampler)
+        for number, batch in enumerate(loader):
+            same_batch(batch, default_collate([data[k] for k in keys[4 * number:4 * number + 4]]))
+        plain = DataLoader(data, batch_size=4)  # a user's own loader still gets whole items
+        assert {"input", "hole_box"} <= set(next(iter(plain)))
+    mixed = MaskedDataset(SomeBringInput(split="train", count=4), maskers[0], seed=3, split="train")
+    same_batch(next(iter(train_loader(mixed, batch_size=4, num_workers=0, seed=3, rank=0, world=1,
+                                      pin_memory=False))),
+               default_collate([mixed[k] for k in EpochSampler(mixed, rank=0, world=1, seed=3)]))
+    val = MaskedDataset(ToyDataset(split="val", count=7), maskers[0], seed=3, split="val")
+    batches = list(eval_loader(val, batch_size=3, num_workers=0, pin_memory=False, limit=5))
+    assert [len(b["name"]) for b in batches] == [3, 2]
+    same_batch(batches[1], default_collate([val[3], val[4]]))
+
+
+def test_batch_hole_boxes_equal_each_masks_box_and_no_hole_is_the_whole_image():
+    masks = (torch.rand(6, 2, 9, 13, generator=torch.Generator().manual_seed(0)) > 0.95).float()
+    masks[0], masks[1] = 0, 1
+    assert torch.equal(hole_boxes(masks), torch.stack([hole_box(m) for m in masks]))
+    assert hole_boxes(masks)[0].tolist() == [0, 0, 9, 13]
 
 
 def test_item_mask_and_input_are_kept_and_no_masker_means_whole_image():
