@@ -53,7 +53,8 @@ class MaskedDataset(Dataset):
         return np.random.default_rng([self.seed, name_seed(name)])
 
     def __getitem__(self, key: Any) -> dict[str, Any]:
-        item = self._masked(key)
+        epoch, index = _epoch_index(key)
+        item = self._masked(self.base[self._base_key(key)], epoch, index)
         if "input" not in item:
             item["input"] = image_input(item["image"], item["mask"])
         item["hole_box"] = hole_box(item["mask"])
@@ -61,20 +62,27 @@ class MaskedDataset(Dataset):
 
     def items_for_batch(self, keys: list) -> list[dict[str, Any]]:
         """Items without ``hole_box`` (and without ``input`` where the base gives none):
-        :func:`collate` adds both for the whole batch."""
-        items = [self._masked(key) for key in keys]
+        :func:`collate` adds both for the whole batch. A base dataset with ``__getitems__``
+        (DataLoader's batched fetch) is read through it."""
+        base_keys = [self._base_key(key) for key in keys]
+        fetch_batch = getattr(self.base, "__getitems__", None)
+        bases = fetch_batch(base_keys) if fetch_batch else [self.base[k] for k in base_keys]
+        items = [self._masked(base, *_epoch_index(key)) for base, key in zip(bases, keys)]
         if len({"input" in item for item in items}) > 1:  # some items bring their own
             for item in items:
                 item.setdefault("input", image_input(item["image"], item["mask"]))
         return items
 
-    def _masked(self, key: Any) -> dict[str, Any]:
-        """The base item with its ``name`` and float ``mask``."""
-        epoch, index = key if isinstance(key, tuple) else (0, key)
+    def _base_key(self, key: Any) -> Any:
         # Datasets with random train crops take (epoch, index): new crops every epoch,
         # reproducible, and correct with persistent workers.
+        epoch, index = _epoch_index(key)
         epoch_key = isinstance(key, tuple) and getattr(self.base, "accepts_epoch_key", False)
-        item = dict(self.base[(epoch, index)] if epoch_key else self.base[index])
+        return (epoch, index) if epoch_key else index
+
+    def _masked(self, base_item: dict[str, Any], epoch: int, index: int) -> dict[str, Any]:
+        """The base item with its ``name`` and float ``mask``."""
+        item = dict(base_item)
         name = str(item.get("name", index))
         item["name"] = name
         if "mask" not in item:
@@ -90,6 +98,10 @@ class MaskedDataset(Dataset):
             item["mask"] = mask
         item["mask"] = item["mask"].to(torch.float32)
         return item
+
+
+def _epoch_index(key: Any) -> tuple[int, int]:
+    return key if isinstance(key, tuple) else (0, key)
 
 
 class BatchFetch(Dataset):

@@ -131,6 +131,18 @@ def test_augmentation_adds_mirrored_and_rotated_copies(kaggle_root):
     assert len(val) == 3
 
 
+def test_batched_fetch_gives_the_items_one_by_one_reading_gives(kaggle_root):
+    data = construct(KneeRadiographs, split="train", **params(root=str(kaggle_root), size=32,
+                                                             augment="dihedral"))
+    indices = [0, len(data) - 1, 5, 3 * len(data) // 8 + 1, 5]
+    for batched, index in zip(data.__getitems__(indices), indices):
+        alone = data[index]
+        assert batched["name"] == alone["name"] and batched["grade"] == alone["grade"]
+        assert torch.equal(batched["image"], alone["image"])
+    with pytest.raises(IndexError):
+        data.__getitems__([0, len(data)])
+
+
 def test_missing_root_names_the_path(tmp_path):
     with pytest.raises(DataError, match="folder not found: .*nowhere"):
         construct(KneeRadiographs, split="train", **params(root=str(tmp_path / "nowhere")))

@@ -125,11 +125,28 @@ class KneeRadiographs(Dataset):
         return len(self.items) * self.variants
 
     def __getitem__(self, index):
+        variant, index = self._place(index)
+        return self._item(to_signed(self.items[index][1]), variant, index)
+
+    def __getitems__(self, indices):
+        """DataLoader's batched fetch: the items ``__getitem__`` gives, with one conversion
+        to float for the whole batch (a third of a 64² item's loading time)."""
+        places = [self._place(index) for index in indices]
+        pixels = [self.items[index][1] for _, index in places]
+        if len({p.shape for p in pixels}) > 1:
+            return [self[index] for index in indices]
+        images = to_signed(np.stack(pixels))
+        return [self._item(images[k], *place) for k, place in enumerate(places)]
+
+    def _place(self, index: int) -> tuple[int, int]:
+        """(variant, item) of dataset index ``index``."""
         if not -len(self) <= index < len(self):
             raise IndexError(f"index {index} out of range for {len(self)} items")
-        variant, index = divmod(index % len(self), len(self.items))
-        name, pixels, grade = self.items[index]
-        image = torch.from_numpy(pixels.astype(np.float32) / 65535.0)[None] * 2.0 - 1.0
+        return divmod(index % len(self), len(self.items))
+
+    def _item(self, image: torch.Tensor, variant: int, index: int) -> dict:
+        name, _, grade = self.items[index]
+        image = image[None]
         if variant:
             # Variant k: mirrored when odd, then rotated by (k // 2) quarter turns.
             image = image.flip(-1) if variant % 2 else image
@@ -141,6 +158,11 @@ class KneeRadiographs(Dataset):
         """Write ``preprocessing/summary.json``, one list per rule, and the artifact images
         (preprocessed PNGs, listed in ``artifacts.txt``) for regeneration after training."""
         return write_report(self.prepared, Path(run_dir) / REPORT_DIR)
+
+
+def to_signed(pixels: np.ndarray) -> torch.Tensor:
+    """16-bit pixels as float in [-1, 1]."""
+    return torch.from_numpy(pixels.astype(np.float32) / 65535.0) * 2.0 - 1.0
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
