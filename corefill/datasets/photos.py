@@ -145,7 +145,8 @@ class SamplePhotos(Dataset):
                 raise DataError(f"sample-photos: split {split!r} got no photo (split_by photo, "
                                 f"val_fraction={fractions[0]}, test_fraction={fractions[1]})")
         self.scales = tuple(params.scales) if split == "train" else (1.0,)
-        # One list of (name, image, region) per scale; the scale-1 list is ``self.photos``.
+        # One list of (name, image, region) per scale; ``self.photos`` (the names and their
+        # count, the same at every scale) is the first.
         self.scaled = [self._photos_at(names, params, scale, fractions) for scale in self.scales]
         self.photos = self.scaled[0]
 
@@ -184,10 +185,15 @@ class SamplePhotos(Dataset):
             return 0
         return int(np.random.default_rng((self.seed, epoch, index, 2)).integers(len(self.scales)))
 
-    def crop_origin(self, index: int, epoch: int = 0) -> tuple[int, int]:
-        """Top-left corner, in the coordinates of the photo at its drawn scale, of crop ``index``."""
-        photos = self.scaled[self.scale_of(index, epoch)]
-        _, _, (top, left, rows, cols) = photos[index // self.crops_per_image]
+    def photo_of(self, index: int, epoch: int) -> tuple[str, np.ndarray, tuple]:
+        """(name, image at the drawn scale, region) crop ``index`` is cut from."""
+        return self.scaled[self.scale_of(index, epoch)][index // self.crops_per_image]
+
+    def crop_origin(self, index: int, epoch: int = 0,
+                    photo: tuple[str, np.ndarray, tuple] | None = None) -> tuple[int, int]:
+        """Top-left corner, in the coordinates of the photo at its drawn scale, of crop ``index``
+        (``photo``: :meth:`photo_of`, when the caller has it already)."""
+        _, _, (top, left, rows, cols) = photo or self.photo_of(index, epoch)
         key = (self.seed, epoch, index) if self.split == "train" else (self.seed, index)
         rng = np.random.default_rng(key)
         return (top + int(rng.integers(0, rows - self.crop_size + 1)),
@@ -204,8 +210,9 @@ class SamplePhotos(Dataset):
         epoch, index = split_key(key, 0)
         if not 0 <= index < len(self):
             raise IndexError(index)
-        name, image, _ = self.scaled[self.scale_of(index, epoch)][index // self.crops_per_image]
-        top, left = self.crop_origin(index, epoch)
+        photo = self.photo_of(index, epoch)
+        name, image, _ = photo
+        top, left = self.crop_origin(index, epoch, photo)
         patch = image[top:top + self.crop_size, left:left + self.crop_size]
         if self.flips and self.split == "train":
             patch = self.flipped(patch, index, epoch)

@@ -21,7 +21,7 @@ import numpy as np
 import torch
 from torch.utils.data import DataLoader, Dataset, DistributedSampler, default_collate
 
-from ..nn.holes import hole_box  # also imported from here by inference
+from ..nn.holes import hole_box, hole_boxes  # hole_box also imported from here by inference
 
 
 def name_seed(name: str) -> int:
@@ -127,19 +127,6 @@ class BatchFetch(Dataset):
 def image_input(image: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
     """What a generator sees by default: the image with its holes zeroed."""
     return image * (1.0 - mask)
-
-
-def hole_boxes(masks: torch.Tensor) -> torch.Tensor:
-    """``(B, 4)`` int64: :func:`hole_box` of each mask of a ``(B, C, H, W)`` batch at once."""
-    planes = masks.detach().float().numpy().max(axis=1) > 0.5
-    height, width = planes.shape[-2:]
-    rows, cols = planes.any(axis=2), planes.any(axis=1)
-    top, left = rows.argmax(axis=1), cols.argmax(axis=1)
-    bottom = height - rows[:, ::-1].argmax(axis=1)
-    right = width - cols[:, ::-1].argmax(axis=1)
-    boxes = np.stack([top, left, bottom - top, right - left], axis=1)
-    boxes[~rows.any(axis=1)] = (0, 0, height, width)  # no hole: the whole image
-    return torch.from_numpy(boxes.astype(np.int64))
 
 
 def collate(items: list[dict[str, Any]]) -> dict[str, Any]:

@@ -11,7 +11,7 @@ _WHERE = {
     "up_block": "blocks", "up_stack": "blocks", "upsampling_conv": "blocks",
     "ChannelWiseFC": "channelwise",
     "ContextDiscriminator": "context_encoder", "ContextEncoder": "context_encoder",
-    "hole_bounds": "holes", "hole_box": "holes", "init_weights": "init",
+    "hole_bounds": "holes", "hole_box": "holes", "hole_boxes": "holes", "init_weights": "init",
     "PatchGAN": "patchgan", "receptive_field": "patchgan",
 }
 __all__ = sorted(_WHERE)

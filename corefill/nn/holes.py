@@ -26,8 +26,22 @@ def hole_bounds(mask: torch.Tensor) -> Optional[tuple[int, int, int, int]]:
     return top, left, int(rows[-1]) - top + 1, int(cols[-1]) - left + 1
 
 
+def hole_boxes(masks: torch.Tensor) -> torch.Tensor:
+    """``(B, 4)`` int64 ``(top, left, height, width)``: each ``(C, H, W)`` mask's box of a
+    ``(B, C, H, W)`` batch, channels pooled, in one pass on the host. A mask without a hole
+    gets the whole image, so crops and pastes stay well defined."""
+    height, width = masks.shape[-2:]
+    planes = masks.detach().float().cpu().numpy().reshape(masks.shape[0], -1, height, width)
+    planes = planes.max(axis=1) > 0.5
+    rows, cols = planes.any(axis=2), planes.any(axis=1)
+    top, left = rows.argmax(axis=1), cols.argmax(axis=1)
+    bottom = height - rows[:, ::-1].argmax(axis=1)
+    right = width - cols[:, ::-1].argmax(axis=1)
+    boxes = np.stack([top, left, bottom - top, right - left], axis=1)
+    boxes[~rows.any(axis=1)] = (0, 0, height, width)
+    return torch.from_numpy(boxes.astype(np.int64))
+
+
 def hole_box(mask: torch.Tensor) -> torch.Tensor:
-    """:func:`hole_bounds` as an int64 tensor; a mask without a hole gets the whole image,
-    so crops and pastes stay well defined."""
-    bounds = hole_bounds(mask) or (0, 0, *mask.shape[-2:])
-    return torch.tensor(bounds, dtype=torch.int64)
+    """:func:`hole_boxes` of one mask ``(..., H, W)``, leading dimensions pooled."""
+    return hole_boxes(mask.reshape(1, -1, *mask.shape[-2:]))[0]
