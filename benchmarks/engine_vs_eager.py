@@ -3,7 +3,8 @@
 Shared by pix2pix_throughput.py and knee_throughput.py. The engine is corefill's Trainer
 built from a recipe, with its defaults (fused Adam, the allocator keeping freed memory...).
 The eager loop is what the reference implementations run: default ``torch.optim.Adam``,
-D's requires_grad switched off for G's step, glibc's default allocator, and a plain
+D's requires_grad switched off for G's step, glibc's default allocator, PyTorch's default
+(contiguous) memory layout, and a plain
 DataLoader reading the same masked dataset item by item with the default collate (the
 engine's loader fetches whole batches: the same batches, less per-item work); it trains
 copies of the same initial networks with the recipe's own losses.
@@ -28,6 +29,7 @@ from torch.utils.data import DataLoader
 from corefill.config import load_recipe
 from corefill.engine.data import to_device
 from corefill.engine.optim import implementation
+from corefill.engine.progress import significant
 from corefill.engine.speed import keep_freed_memory
 from corefill.engine.steps import complete, discriminator_view
 from corefill.engine.trainer import Trainer
@@ -41,8 +43,8 @@ class Eager:
     def __init__(self, trainer: Trainer) -> None:
         built, recipe = trainer.built, trainer.recipe
         self.device, self.losses, self.region = trainer.device, built.losses, built.region
-        self.g = copy.deepcopy(built.networks["generator"])
-        self.d = copy.deepcopy(built.networks.get("discriminator"))
+        self.g = _plain_copy(built.networks["generator"])
+        self.d = _plain_copy(built.networks.get("discriminator"))
         self.d_input = recipe.discriminator.input if recipe.discriminator else "image"
         self.opt_g = self._adam(self.g, recipe.train.generator_optimizer)
         self.opt_d = self._adam(self.d, recipe.train.discriminator_optimizer) if self.d else None
@@ -92,6 +94,11 @@ class Eager:
             images += batch["image"].shape[0]
         sync(self.device)
         return images / (time.perf_counter() - start)
+
+
+def _plain_copy(net: Optional[torch.nn.Module]) -> Optional[torch.nn.Module]:
+    """A copy of ``net`` in PyTorch's default layout (the engine's may be channels_last)."""
+    return None if net is None else copy.deepcopy(net).to(memory_format=torch.contiguous_format)
 
 
 def sync(device: torch.device) -> None:
@@ -156,10 +163,6 @@ def compare(recipe_path, overrides: list[str], *, steps: int, rounds: int,
             "device": where}
 
 
-def figure(value: float) -> str:
-    return format(value, "#.3g").rstrip(".")  # three significant figures
-
-
 def report(title: str, result: dict, rounds: int, steps: int) -> float:
     """Print the comparison; returns the ratio of the best rounds (engine / eager)."""
     engine, eager = result["engine"], result["eager"]
@@ -170,7 +173,7 @@ def report(title: str, result: dict, rounds: int, steps: int) -> float:
           f"{rounds} rounds of {steps} steps, interleaved")
     print(f"  {'img/s':43s}{'best':>7} {'median':>7}")
     for name, rates in (("eager loop (default torch.optim.Adam)", eager), (label, engine)):
-        print(f"  {name:43s}{figure(max(rates)):>7} {figure(statistics.median(rates)):>7}")
-    print(f"  engine / eager: {figure(best)}x best rounds, {figure(statistics.median(ratios))}x "
-          f"median of per-round ratios ({', '.join(figure(r) for r in ratios)})")
+        print(f"  {name:43s}{significant(max(rates)):>7} {significant(statistics.median(rates)):>7}")
+    print(f"  engine / eager: {significant(best)}x best rounds, {significant(statistics.median(ratios))}x "
+          f"median of per-round ratios ({', '.join(significant(r) for r in ratios)})")
     return best

@@ -16,6 +16,13 @@ def _format(values: dict[str, float]) -> str:
     return " ".join(f"{k}={v:.4g}" for k, v in values.items())
 
 
+
+def significant(value: float) -> str:
+    """``value`` to three significant figures, never in exponent form: 1.10, 957, 1070."""
+    if abs(value) >= 100:
+        return str(int(float(f"{value:.3g}")))
+    return format(value, "#.3g").rstrip(".")
+
 class Progress:
     """Reports epochs and logged losses; ``enabled=False`` (ranks > 0) prints nothing."""
 
@@ -51,7 +58,7 @@ class Progress:
     def losses(self, step: int, values: dict[str, float], images_per_s: float) -> None:
         if not self.enabled:
             return
-        text = f"{_format(values)} {format(images_per_s, '#.3g').rstrip('.')} img/s"
+        text = f"{_format(values)} {significant(images_per_s)} img/s"
         if self._bar is not None:
             self._bar.update(self._task, losses=text)
         else:

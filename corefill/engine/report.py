@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from .outputs import write_atomic
+from .progress import significant
 from .spread import SMOKE_IMAGES
 
 
@@ -79,7 +80,7 @@ def training_line(training: dict[str, Any]) -> Optional[str]:
     else:
         stopped = " (early stopping)" if training.get("stopped_by") == "early_stopping" else ""
         ran = f"{epochs} epochs{stopped}" + (f" of {planned} planned" if epochs < planned else "")
-    rate = format(training["train_images_per_s"], "#.3g").rstrip(".")  # 3 significant figures
+    rate = significant(training["train_images_per_s"])
     return f"Training: {steps} steps, {ran}, {rate} images/s."
 
 

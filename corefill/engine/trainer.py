@@ -18,7 +18,7 @@ from ..recipe import Recipe
 from . import build, checkpoint, distributed
 from .data import to_device
 from .outputs import RunFiles, write_atomic
-from .progress import LossWindow, Progress, current_epoch
+from .progress import LossWindow, Progress, current_epoch, significant
 from . import spec
 from .state import Components, TrainState
 from .stopping import stop_reason
@@ -165,7 +165,7 @@ class Trainer:
             self.files.save_loss_curves()
             if state.elapsed_s > 0:
                 self.progress.line(f"training: {state.step} steps, "
-                                   f"{format(state.images_seen / state.elapsed_s, '#.3g').rstrip('.')} images/s")
+                                   f"{significant(state.images_seen / state.elapsed_s)} images/s")
 
     def _end_epoch_outputs(self) -> None:
         """The end of an epoch: validation, or only its sample grid (``val_every``)."""

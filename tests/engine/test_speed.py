@@ -12,6 +12,7 @@ import torch
 from corefill.engine import run
 from corefill.engine.data import to_device
 from corefill.engine.optim import Adam, implementation, optimizer
+from corefill.engine.progress import significant
 from corefill.engine.speed import Plan, plan
 from corefill.engine.stopping import training_summary
 from corefill.errors import RecipeError
@@ -47,6 +48,19 @@ def test_fused_training_matches_torchs_default_adam_within_float_tolerance(tmp_p
         moved += key.startswith("/networks/") and a[key].abs().sum() > 0
     assert moved > 4  # the comparison covered trained weights
 
+
+
+def test_channels_last_training_matches_the_default_layout_within_float_tolerance(tmp_path):
+    regs = toy_registries()
+    layouts = {}
+    for layout in ("channels_last", "contiguous"):
+        recipe = toy_recipe(*ADVERSARIAL, *PLAIN, f"train.memory_format={layout}", registries=regs)
+        layouts[layout] = last(run(recipe, out_dir=tmp_path / layout, registries=regs))
+    fast, plain = layouts["channels_last"], layouts["contiguous"]
+    assert fast.keys() == plain.keys()
+    for key in fast:
+        torch.testing.assert_close(fast[key].float(), plain[key].float(), rtol=1e-4, atol=1e-5,
+                                   msg=lambda m, key=key: f"{key}: {m}")
 
 def settings(**overrides):
     return OptimizerSettings(lr=1e-3, **overrides)
@@ -151,3 +165,9 @@ def test_report_json_throughput_has_three_significant_figures():
     summary = training_summary(train, step=3, epoch=1, seconds=7.0, images=10,
                                stopped_by=None, epoch_steps=3)
     assert summary["train_images_per_s"] == 1.43
+
+
+@pytest.mark.parametrize("value, shown", [(1.1049, "1.10"), (0.01234, "0.0123"), (957.2, "957"),
+                                          (1074.6, "1070"), (12345.0, "12300"), (99.96, "100.")])
+def test_throughput_is_shown_to_three_figures_without_an_exponent(value, shown):
+    assert significant(value) == shown.rstrip(".")

@@ -107,3 +107,28 @@ def test_inpaint_names_a_missing_mask(trained_run, tmp_path):
     with pytest.raises(DataError, match="no mask named lonely"):
         inpaint(trained_run / "checkpoints" / "best.pt", [tmp_path / "lonely.png"],
                 out_dir=tmp_path / "out", masks_dir=tmp_path / "masks")
+
+
+def test_channels_last_as_knee_yaml_asks_trains_the_same_weights_within_float_tolerance(tmp_path):
+    """knee.yaml opts into channels_last for speed; it must not change what is learnt."""
+    import torch
+
+    from corefill.engine import run
+
+    weights = {}
+    for layout in ("channels_last", "contiguous"):
+        raw = tiny_recipe()
+        raw["train"].update(max_epochs=1, max_steps=4, val_every=1, memory_format=layout)
+        raw["train"]["generator_optimizer"]["fused"] = False
+        folder = run(resolve(raw, registries(), "tiny-knee"), out_dir=tmp_path / layout,
+                     device="cpu")
+        saved = torch.load(folder / "checkpoints" / "last.pt", weights_only=True)
+        weights[layout] = saved["networks"]
+    first_conv = weights["channels_last"]["generator"]["encoder.0.0.weight"]
+    assert first_conv.is_contiguous(memory_format=torch.channels_last)  # the layout was used
+    assert not first_conv.is_contiguous()
+    for net, state in weights["contiguous"].items():
+        for key, plain in state.items():
+            fast = weights["channels_last"][net][key]
+            torch.testing.assert_close(fast.float(), plain.float(), rtol=1e-3, atol=1e-5,
+                                       msg=lambda m, key=key: f"{net}.{key}: {m}")
