@@ -4,8 +4,9 @@ memory layout (the recipe's ``train.precision`` and ``train.memory_format``).
 
 Measured on a 2-core AMD EPYC (benchmarks/pix2pix_throughput.py, README "Performance"):
 glibc's default allocator returns big freed blocks to the OS and faults them in again on
-the next step; keeping them is the largest CPU win after fused Adam. CPU autocast and
-channels_last both slowed CPU training, so on CPU both stay off.
+the next step; keeping them is the largest CPU win after fused Adam. CPU autocast slowed
+CPU training, so on CPU it stays off; channels_last slowed pix2pix's wide convolutions and
+sped the knee's narrow ones, so on CPU it is the recipe's choice.
 """
 from __future__ import annotations
 
@@ -72,7 +73,8 @@ _DTYPES = {"bf16": torch.bfloat16, "fp16": torch.float16}
 def plan(train, device: torch.device) -> Plan:
     """What ``train`` (a recipe's TrainSettings) means on ``device``. CPU runs fp32 whatever
     the recipe says (bf16 autocast made a CPU step up to 40x slower) and contiguous unless
-    the recipe asks for channels_last (it slowed pix2pix's step 12%, sped the knee one 5%)."""
+    the recipe asks for channels_last (it slowed pix2pix's step 12%, sped the knee one's
+    6-15%)."""
     layout = getattr(train, "memory_format", "auto")
     if device.type != "cuda":
         return Plan(memory_format=torch.channels_last if layout == "channels_last"
