@@ -23,6 +23,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from corefill.engine.progress import significant
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -87,10 +89,10 @@ def main() -> None:
             result = launch(args, world)
             rates[world].append(result["rate"])
             print(f"  {world} process(es), {result['threads']} thread(s) each: "
-                  f"{result['rate']:.3g} img/s", flush=True)
+                  f"{significant(result['rate'])} img/s", flush=True)
     one, two = statistics.median(rates[1]), statistics.median(rates[2])
-    print(f"{args.recipe.name}, total batch {args.batch}: 1 process {one:.3g} img/s, "
-          f"2 gloo processes {two:.3g} img/s, scaling ratio (2/1) {two / one:.3g}")
+    print(f"{args.recipe.name}, total batch {args.batch}: 1 process {significant(one)} img/s, "
+          f"2 gloo processes {significant(two)} img/s, scaling ratio (2/1) {significant(two / one)}")
 
 
 if __name__ == "__main__":

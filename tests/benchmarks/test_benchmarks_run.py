@@ -1,0 +1,40 @@
+"""The benchmarks the README quotes still run and print their figures (a few steps each:
+the figures themselves are measured by hand, never asserted on speed)."""
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.slow
+RATIO = re.compile(r"engine / eager: ([0-9.]+)x best rounds, ([0-9.]+)x median")
+
+
+def bench(script: str, *args: str) -> str:
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / script), *args],
+                          capture_output=True, text=True, cwd=ROOT, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done.stdout
+
+
+@pytest.mark.parametrize("script, args", [
+    ("knee_throughput.py", ["--rounds", "2", "--steps", "2"]),
+    ("pix2pix_throughput.py", ["--rounds", "1", "--steps", "1"]),
+])
+def test_engine_vs_eager_prints_both_loops_and_their_ratio(script, args):
+    out = bench(script, *args, "--device", "cpu")
+    ratio = RATIO.search(out)
+    assert ratio, out
+    assert float(ratio.group(1)) > 0 and float(ratio.group(2)) > 0
+    rows = re.findall(r"^\s+(eager loop|corefill engine) .*?\s([0-9.]+)\s+([0-9.]+)$", out, re.M)
+    assert [name for name, *_ in rows] == ["eager loop", "corefill engine"], out
+    assert "e+" not in out  # throughput to three figures, never in exponent form
+
+
+def test_ddp_scaling_launches_one_and_two_gloo_processes():
+    out = bench("ddp_scaling.py", "--rounds", "1", "--steps", "2", "--warmup", "1", "--batch", "8")
+    assert re.search(r"1 process\(es\), 2 thread\(s\) each: [0-9.]+ img/s", out), out
+    assert re.search(r"2 process\(es\), 1 thread\(s\) each: [0-9.]+ img/s", out), out
+    assert re.search(r"scaling ratio \(2/1\) [0-9.]+$", out.strip()), out
