@@ -4,10 +4,10 @@ Shared by pix2pix_throughput.py and knee_throughput.py. The engine is corefill's
 built from a recipe, with its defaults (fused Adam, the allocator keeping freed memory...).
 The eager loop is what the reference implementations run: default ``torch.optim.Adam``,
 D's requires_grad switched off for G's step, glibc's default allocator, PyTorch's default
-(contiguous) memory layout, and a plain
-DataLoader reading the same masked dataset item by item with the default collate (the
-engine's loader fetches whole batches: the same batches, less per-item work); it trains
-copies of the same initial networks with the recipe's own losses.
+(contiguous) memory layout, and a plain DataLoader reading the same masked dataset item by
+item with the default collate (the engine's loader fetches whole batches: the same
+batches, less per-item work); it trains copies of the same initial networks with the
+recipe's own losses.
 Rounds interleave (the order alternates), so machine load hits both alike. On a shared
 machine a round that another process slowed says nothing about either loop: the best round
 of each (the least disturbed, as timeit takes the minimum) is the figure to compare; the
