@@ -35,12 +35,19 @@ class DiscriminatorRef(ComponentRef):
     )
 
 
+# How a generator's fill joins the known pixels (GeneratorRef.blend, a checkpoint's data_spec).
+BLENDS = ("paste", "poisson", "residual")
+
+
 class GeneratorRef(ComponentRef):
-    blend: Literal["paste", "poisson"] = Field(
+    blend: Literal[BLENDS] = Field(
         "paste",
         description="how the fill joins the known pixels: paste = the generator's pixels as "
         "they are; poisson = gradient-domain blending (the fill's gradients inside the hole, "
-        "the known pixels' values at its border; Iizuka et al. 2017 post-process this way), "
+        "the known pixels' values at its border; Iizuka et al. 2017 post-process this way); "
+        "residual = the harmonic fill plus the generator's correction (the generator sees the "
+        "hole holding the harmonic fill, its output less the value range's middle is added, "
+        "its last layer starts at zero so training starts from the harmonic fill); "
         "in training, validation, test and inference alike",
     )
 

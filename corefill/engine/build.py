@@ -16,7 +16,8 @@ from ..errors import DataError, RecipeError
 from ..recipe import Recipe
 from ..registry import BuildContext, build
 from . import distributed, speed
-from .data import MaskedDataset, eval_loader, train_loader
+from ..nn.init import zero_output_layer
+from .data import MaskedDataset, eval_loader, middle, train_loader
 from .optim import optimizer, scheduler
 from .state import Components
 from .steps import LossSet, StepParts, Update, make_step
@@ -162,6 +163,14 @@ def _trainable(recipe: Recipe, role: str, module: Any) -> Any:
     return module
 
 
+def _start_at_zero(recipe: Recipe, generator: Any) -> None:
+    """``blend: residual`` starts from the harmonic fill: the generator's output layer at 0."""
+    try:
+        zero_output_layer(generator)
+    except ValueError as exc:
+        raise RecipeError(f"recipe {recipe.name!r}: generator.blend: residual: {exc}") from None
+
+
 def _networks(recipe: Recipe, context: BuildContext, *, dist, device, losses: LossSet) -> dict[str, Any]:
     """Networks, their optimisers, schedulers, fp16 scalers and the training step."""
     train, chosen = recipe.train, speed.plan(recipe.train, device)  # precision, layout
@@ -172,8 +181,10 @@ def _networks(recipe: Recipe, context: BuildContext, *, dist, device, losses: Lo
     for role, ref in refs.items():
         if ref is None:
             continue
-        nets[role] = speed.apply_layout(_trainable(recipe, role, network(role, ref, context))
-                                        .to(device), chosen)
+        module = _trainable(recipe, role, network(role, ref, context))
+        if role == "generator" and ref.blend == "residual":
+            _start_at_zero(recipe, module)
+        nets[role] = speed.apply_layout(module.to(device), chosen)
         wrapped[role] = distributed.wrap(nets[role], dist, device)
         optimizers[role] = optimizer(nets[role], settings[role], device)
     schedulers = {name: scheduler(opt, train.scheduler, train.max_epochs)
@@ -184,7 +195,9 @@ def _networks(recipe: Recipe, context: BuildContext, *, dist, device, losses: Lo
     parts = StepParts(
         generator=wrapped["generator"], generator_raw=nets["generator"], losses=losses,
         update={name: Update(opt, scalers.get(name)) for name, opt in optimizers.items()},
-        region=region, blend=recipe.generator.blend, discriminator=wrapped.get("discriminator"),
+        region=region, blend=recipe.generator.blend,
+        middle=middle(context.value_range or (-1.0, 1.0)),
+        discriminator=wrapped.get("discriminator"),
         discriminator_raw=nets.get("discriminator"),
         d_input=recipe.discriminator.input if recipe.discriminator else "image",
         autocast_dtype=chosen.autocast_dtype,

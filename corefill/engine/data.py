@@ -205,6 +205,11 @@ def to_device(batch: dict[str, Any], device: torch.device,
     return moved
 
 
+def middle(value_range: tuple[float, float]) -> float:
+    """The centre of a value range: what ``blend: residual`` reads as no correction."""
+    return (float(value_range[0]) + float(value_range[1])) / 2
+
+
 def to_unit(images: torch.Tensor, value_range: tuple[float, float]) -> torch.Tensor:
     """Map images from the dataset's value range to [0, 1] (what metrics receive)."""
     low, high = value_range

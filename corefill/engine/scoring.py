@@ -11,7 +11,7 @@ from typing import Any, Callable, Optional
 
 import torch
 
-from .data import to_device, to_unit
+from .data import middle, to_device, to_unit
 from .steps import LossSet, complete
 
 # Mask-area bins (fraction of the image that is hole): [low, high) in percent; the
@@ -67,7 +67,8 @@ def evaluate_models(models: list[Model], loader, *, metrics_factory: Callable[[]
             target01 = to_unit(batch["image"], value_range)
             outputs = {}
             for model in models:
-                fake = complete(model.forward, batch, model.region, model.blend).float()
+                fake = complete(model.forward, batch, model.region, model.blend,
+                                middle(value_range)).float()
                 outputs[model.name] = fake
                 _score(tallies[model.name], fake, batch, target01, value_range, losses)
             if on_batch is not None:

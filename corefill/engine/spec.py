@@ -19,8 +19,8 @@ reads it. Layout (``VERSION = 1``)::
                                  # inpainter of masked images
     mask_channel: bool           # the generator concatenates the mask to its input
     output_region: "full" | "hole_box"   # full image, or only the hole's bounding box
-    blend: "paste" | "poisson"   # how the fill joins the known pixels (recipe
-                                 # generator.blend); absent in older specs: paste
+    blend: "paste" | "poisson" | "residual"   # how the fill joins the known pixels
+                                 # (recipe generator.blend); absent in older specs: paste
 """
 from __future__ import annotations
 
@@ -33,6 +33,7 @@ import numpy as np
 import torch
 
 from ..errors import CheckpointError
+from ..recipe import BLENDS
 
 VERSION = 1
 MASK_POLARITY = "1=hole"
@@ -130,8 +131,8 @@ def check(spec: Any, where: str) -> dict[str, Any]:
     if channels not in (1, 3):
         raise CheckpointError(f"{where}: data_spec.channels must be 1 or 3, got {channels!r}")
     spec = {"blend": "paste", **spec}  # written before blending existed: pasted
-    if spec["blend"] not in ("paste", "poisson"):
-        raise CheckpointError(f"{where}: data_spec.blend must be paste or poisson, "
+    if spec["blend"] not in BLENDS:
+        raise CheckpointError(f"{where}: data_spec.blend must be one of {', '.join(BLENDS)}, "
                               f"got {spec['blend']!r}")
     if spec["mask_polarity"] != MASK_POLARITY:
         raise CheckpointError(f"{where}: data_spec.mask_polarity {spec['mask_polarity']!r} "

@@ -13,7 +13,7 @@ from typing import Any, Callable, Optional
 import torch
 import torch.nn.functional as F
 
-from ..nn.blend import poisson_blend
+from ..nn.blend import harmonic_fill, poisson_blend
 
 
 def _same_boxes(boxes: list[list[int]]) -> bool:
@@ -56,10 +56,14 @@ def crop(images: torch.Tensor, boxes: torch.Tensor) -> torch.Tensor:
 
 
 def complete(generator: Callable, batch: dict[str, Any], region: Optional[str],
-             blend: str = "paste") -> torch.Tensor:
+             blend: str = "paste", middle: float = 0.0) -> torch.Tensor:
     """Run the generator and composite: ``mask * out + (1 - mask) * image``; with
     ``blend="poisson"`` the fill is Poisson-blended into the known pixels instead
-    (:mod:`corefill.nn.blend`; only the known pixels of ``image`` are read)."""
+    (:mod:`corefill.nn.blend`; only the known pixels of ``image`` are read); with
+    ``blend="residual"`` see :func:`residual_complete` (``middle``: the centre of the value
+    range, the output that corrects nothing)."""
+    if blend == "residual":
+        return residual_complete(generator, batch, region, middle)
     output = generator(batch["input"], batch["mask"])
     if region == "hole_box":
         output = paste(output, batch["image"], batch["hole_box"])
@@ -67,6 +71,28 @@ def complete(generator: Callable, batch: dict[str, Any], region: Optional[str],
     if blend == "poisson":
         return poisson_blend(output, batch["image"], mask)
     return mask * output + (1.0 - mask) * batch["image"]
+
+
+def residual_complete(generator: Callable, batch: dict[str, Any], region: Optional[str],
+                      middle: float) -> torch.Tensor:
+    """The harmonic fill plus the generator's correction: the generator sees its input with
+    the hole holding the harmonic fill instead of zeros, and its output less ``middle`` is
+    added to that fill in the hole. A generator whose output is ``middle`` everywhere (the
+    engine zeroes its last layer: :func:`corefill.nn.init.zero_output_layer`) gives the
+    harmonic fill exactly, so training starts from the strongest classical fill and only
+    has to learn what it misses (only the known pixels of ``image`` are read)."""
+    image, mask = batch["image"], batch["mask"]
+    with torch.no_grad():  # a function of the known pixels alone: nothing to learn in it
+        prefill = harmonic_fill(image, mask, middle=middle)
+    net_input = batch["input"]
+    if net_input.shape != prefill.shape:
+        raise ValueError(f"blend residual fills the hole of the generator's input, which "
+                         f"must be the masked image (shape {tuple(prefill.shape)}), got "
+                         f"{tuple(net_input.shape)}")
+    output = generator(net_input * (1.0 - mask) + mask * prefill.to(net_input.dtype), mask)
+    if region == "hole_box":
+        output = paste(output, torch.full_like(image, middle), batch["hole_box"])
+    return prefill + mask * (output - middle)
 
 
 def discriminator_view(kind: str, images: torch.Tensor, batch: dict[str, Any]) -> torch.Tensor:
@@ -140,6 +166,7 @@ class StepParts:
     update: dict[str, Update]
     region: Optional[str] = None
     blend: str = "paste"
+    middle: float = 0.0  # centre of the value range (blend residual)
     discriminator: Any = None
     discriminator_raw: Optional[torch.nn.Module] = None
     d_input: str = "image"
@@ -153,7 +180,7 @@ class StepParts:
         return torch.autocast(device_type=self.device_type, dtype=self.autocast_dtype)
 
     def complete(self, batch: dict[str, Any]) -> torch.Tensor:
-        return complete(self.generator, batch, self.region, self.blend)
+        return complete(self.generator, batch, self.region, self.blend, self.middle)
 
     def view(self, images: torch.Tensor, batch: dict[str, Any]) -> torch.Tensor:
         return discriminator_view(self.d_input, images, batch)

@@ -8,7 +8,7 @@ from typing import Any, Callable, Optional
 import torch
 
 from . import build, checkpoint
-from .data import eval_loader, to_device, to_unit
+from .data import eval_loader, middle, to_device, to_unit
 from .progress import current_epoch
 from .scoring import Model, evaluate_models
 from .steps import complete
@@ -85,7 +85,8 @@ def samples_only(trainer: Any) -> None:
         for batch in loader:
             batch = to_device(batch, trainer.device)
             samples(batch, {"trained": complete(built.generator, batch, built.region,
-                                                     trainer.recipe.generator.blend)})
+                                                     trainer.recipe.generator.blend,
+                                                     middle(built.value_range))})
     built.generator.train()
     trainer.files.save_samples(current_epoch(trainer.state), samples.labelled_rows(),
                                trainer.state.step, samples.names)

@@ -12,7 +12,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from ..nn.blend import poisson_blend
+from ..nn.blend import harmonic_fill, hole_mean_fill
 from ..registry import BuildContext
 from .params import HarmonicParams, MeanFillParams, NavierStokesParams, TeleaParams
 
@@ -66,11 +66,7 @@ class MeanFill(nn.Module):
 
     @torch.no_grad()
     def forward(self, input: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-        known = (1 - mask).to(input.dtype).expand_as(input)
-        count = known.sum(dim=(2, 3), keepdim=True)
-        mean = (input * known).sum(dim=(2, 3), keepdim=True) / count.clamp_min(1)
-        mean = torch.where(count > 0, mean, torch.full_like(mean, self.middle))
-        return known * input + (1 - known) * mean
+        return hole_mean_fill(input, mask, middle=self.middle)
 
 
 class HarmonicFill(nn.Module):
@@ -82,11 +78,11 @@ class HarmonicFill(nn.Module):
 
     def __init__(self, *, value_range: tuple[float, float]):
         super().__init__()
-        self.mean_fill = MeanFill(value_range=value_range)  # what an all-hole image gets
+        self.middle = (float(value_range[0]) + float(value_range[1])) / 2  # all-hole images
 
     @torch.no_grad()
     def forward(self, input: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-        return poisson_blend(self.mean_fill(input, mask), input, mask)
+        return harmonic_fill(input, mask, middle=self.middle)
 
 
 # -- registration: built from their Params in the dataset's context ----------------------

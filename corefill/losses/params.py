@@ -36,6 +36,19 @@ class L2HoleParams(HoleLossParams):
     """Mean squared error over hole pixels (mask = 1), the context-encoder loss. Any value range."""
 
 
+class LogL2HoleParams(Params):
+    """Mean over images of log(hole MSE + eps): the loss whose minimum is the best mean hole
+    PSNR (PSNR = -10·log10 MSE), so every image weighs as it does in ``psnr_hole``, where
+    plain L2 lets a few high-error images outweigh many smooth ones. Any value range; images
+    without a hole pixel add nothing.
+    """
+
+    eps: float = Field(
+        1e-4, gt=0, description="added to each image's hole MSE before the log, in the value "
+        "range's squared units (1e-4 in [-1, 1] caps a crop's weight near 46 dB PSNR)"
+    )
+
+
 class L1Params(FullLossParams):
     """Mean absolute error over the whole image (pix2pix's L1 term). Any value range."""
 

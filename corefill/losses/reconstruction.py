@@ -6,7 +6,7 @@ from typing import Literal, Optional
 import torch
 
 from ..registry import BuildContext
-from .params import FullLossParams, HoleLossParams
+from .params import FullLossParams, HoleLossParams, LogL2HoleParams
 
 
 def _elementwise(output: torch.Tensor, target: torch.Tensor, power: int) -> torch.Tensor:
@@ -32,6 +32,23 @@ class HoleLoss:
         return total / mask.sum().clamp_min(1.0)
 
 
+class LogHoleLoss:
+    """Mean over images (those with a hole) of ``log(hole MSE + eps)``."""
+
+    adversarial = False
+
+    def __init__(self, *, eps: float):
+        self.eps = float(eps)
+
+    def __call__(self, output: torch.Tensor, target: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        mask = mask.to(output.dtype).expand_as(output)
+        area = mask.flatten(1).sum(dim=1)
+        mse = ((output - target).square() * mask).flatten(1).sum(dim=1) / area.clamp_min(1.0)
+        has_hole = (area > 0).to(output.dtype)
+        # clamp: a batch without holes gives 0 (still attached to the graph), not NaN.
+        return (torch.log(mse + self.eps) * has_hole).sum() / has_hole.sum().clamp_min(1.0)
+
+
 class FullLoss:
     """L1 (power 1) or L2 (power 2) error over every pixel."""
 
@@ -53,6 +70,10 @@ def l1_hole(params: HoleLossParams, context: Optional[BuildContext] = None) -> H
 
 def l2_hole(params: HoleLossParams, context: Optional[BuildContext] = None) -> HoleLoss:
     return HoleLoss(power=2, reduction=params.reduction)
+
+
+def log_l2_hole(params: LogL2HoleParams, context: Optional[BuildContext] = None) -> LogHoleLoss:
+    return LogHoleLoss(eps=params.eps)
 
 
 def l1_full(params: FullLossParams, context: Optional[BuildContext] = None) -> FullLoss:

@@ -204,3 +204,20 @@ def poisson_blend(fill: torch.Tensor, known: torch.Tensor, mask: torch.Tensor, *
         degree, max_iterations)
     blended = solved + (1 - hole) * torch.where(has_known, known32, fill32)
     return blended.to(dtype)
+
+
+def hole_mean_fill(image: torch.Tensor, mask: torch.Tensor, *, middle: float = 0.0) -> torch.Tensor:
+    """``image`` with each hole filled by the mean of that image's known pixels, per channel
+    (``middle`` where an image has none)."""
+    known = (1 - mask).to(image.dtype).expand_as(image)
+    count = known.sum(dim=(2, 3), keepdim=True)
+    mean = (image * known).sum(dim=(2, 3), keepdim=True) / count.clamp_min(1)
+    mean = torch.where(count > 0, mean, torch.full_like(mean, middle))
+    return known * image + (1 - known) * mean
+
+
+def harmonic_fill(image: torch.Tensor, mask: torch.Tensor, *, middle: float = 0.0) -> torch.Tensor:
+    """The smoothest surface meeting the known pixels of ``image`` at the hole's border (the
+    Laplace equation on the hole, membrane inpainting): a Poisson blend of a fill with no
+    gradients of its own. The mean fill is that fill because it is also the solver's start."""
+    return poisson_blend(hole_mean_fill(image, mask, middle=middle), image, mask)

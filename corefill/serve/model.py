@@ -90,7 +90,7 @@ class ServedModel:
         with self._lock, torch.no_grad():
             batch = {k: v.to(self.device) for k, v in batch.items()}
             output = complete(self.generator, batch, self.spec["output_region"],
-                              self.spec["blend"])
+                              self.spec["blend"], (low + high) / 2)
         unit = ((output - low) / (high - low)).clamp(0, 1)[0].permute(1, 2, 0).float().cpu()
         full = images.resize(unit.numpy(), height, width)
         return np.round(np.clip(full, 0, 1) * 255.0).astype(np.uint8)

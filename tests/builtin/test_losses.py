@@ -102,3 +102,35 @@ def test_hinge_values_by_hand():
 def test_adversarial_flags():
     for name in ("bce", "lsgan", "hinge"):
         assert make(name).adversarial is True
+
+
+def test_log_l2_hole_is_the_mean_over_images_of_the_log_hole_mse():
+    output, target = torch.rand(3, 2, 6, 6), torch.rand(3, 2, 6, 6)
+    mask = torch.zeros(3, 1, 6, 6)
+    mask[0, :, 1:4, 1:4] = 1
+    mask[1, :, :, :2] = 1  # image 2 has no hole: it adds nothing
+    loss = make("log-l2-hole", eps=1e-3)
+    assert loss.adversarial is False
+    expected = [math.log(float(((output[i] - target[i]) ** 2 * mask[i]).sum()
+                               / (2 * mask[i].sum())) + 1e-3) for i in (0, 1)]
+    assert float(loss(output, target, mask)) == pytest.approx(sum(expected) / 2, rel=1e-5)
+
+
+def test_log_l2_hole_weighs_images_as_mean_psnr_does():
+    """Halving one image's error gains as much as halving another's, whatever their sizes:
+    what mean PSNR rewards (plain L2 weighs the large error 100x more)."""
+    target, mask = torch.zeros(2, 1, 4, 4), torch.ones(2, 1, 4, 4)
+    output = torch.cat([torch.full((1, 1, 4, 4), 0.01), torch.full((1, 1, 4, 4), 0.1)])
+    loss = make("log-l2-hole", eps=1e-12)
+    output.requires_grad_(True)
+    loss(output, target, mask).backward()
+    # d log(mse)/d output = 2 (o - t) / (n mse): the same for both images relative to their error
+    assert torch.allclose(output.grad[0] * 0.01, output.grad[1] * 0.1)
+    # identical images: a finite value (eps), no NaN in the gradient
+    same = torch.zeros(1, 1, 4, 4, requires_grad=True)
+    make("log-l2-hole")(same, torch.zeros(1, 1, 4, 4), torch.ones(1, 1, 4, 4)).backward()
+    assert torch.isfinite(same.grad).all()
+
+
+def test_log_l2_hole_passes_the_conformance_kit():
+    check_loss(make("log-l2-hole"))

@@ -65,7 +65,7 @@ def test_spec_loads_with_weights_only():
     ({"size": [64]}, r"data_spec.size must be \[height, width\]"),
     ({"version": 9}, "data_spec version 9 is not 1"),
     ({"mask_polarity": "0=hole"}, "mask_polarity"),
-    ({"blend": "feather"}, "data_spec.blend must be paste or poisson, got 'feather'"),
+    ({"blend": "feather"}, "data_spec.blend must be one of paste, poisson, residual, got 'feather'"),
 ])
 def test_a_bad_spec_is_one_line_naming_the_checkpoint(change, message):
     with pytest.raises(CheckpointError, match=message) as info:

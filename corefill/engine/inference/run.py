@@ -135,6 +135,7 @@ def complete(generator: Any, image: np.ndarray, hole: np.ndarray, spec: dict[str
     """The generator's completion of a model-size image: (H, W, C) float in [0, 1]."""
     import torch
 
+    from ..data import middle
     from ..steps import complete as composite
 
     low, high = spec["value_range"]
@@ -146,7 +147,8 @@ def complete(generator: Any, image: np.ndarray, hole: np.ndarray, spec: dict[str
         from ..data import hole_box
 
         batch["hole_box"] = hole_box(mask[0].cpu())[None]
-    output = composite(generator, batch, spec["output_region"], spec["blend"])
+    output = composite(generator, batch, spec["output_region"], spec["blend"],
+                       middle(spec["value_range"]))
     unit = ((output - low) / (high - low)).clamp(0, 1)
     return unit[0].permute(1, 2, 0).float().cpu().numpy()
 
