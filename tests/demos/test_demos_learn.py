@@ -1,6 +1,9 @@
 """Each demo recipe, shrunk to a few short epochs, learns: the validation metric it keeps
-its best checkpoint by rises from the first epoch to the last (the recipes' own networks,
-losses and optimisers; only the data per epoch, the epochs and the scoring are cut)."""
+its best checkpoint by rises from the first validation to the last (the recipes' own
+networks, losses and optimisers; only the data per epoch, the epochs and the scoring are
+cut). The demos with ``blend: residual`` start at the harmonic fill and learn a correction
+of it: they keep their data and train long enough for the correction to show (their first
+validation is the harmonic fill's score, so rising above it is the point)."""
 import json
 from pathlib import Path
 
@@ -13,13 +16,14 @@ FAST = ["baselines=[]", "train.val_every=1", "train.checkpoint_every_minutes=nul
         "train.tensorboard=false"]
 DEMOS = {
     "knee.yaml": ("psnr_hole", ["data.dataset.params.train_crops=256", "metrics=[psnr_hole]"]),
-    "cifar-ce.yaml": ("psnr_hole", ["data.dataset.params.embedded_train_crops=48",
-                                    "metrics=[psnr_hole]"]),
+    # 40 steps an epoch; the correction shows from about 250 steps on
+    "cifar-ce.yaml": ("psnr_hole", ["metrics=[psnr_hole]", "train.max_epochs=12",
+                                    "train.val_every=2"]),
     "masked-autoencoder.yaml": ("psnr_hole", ["data.dataset.params.crops_per_image=24",
                                               "metrics=[psnr_hole]", "train.early_stopping=null",
                                               "train.best_metric=psnr_hole"]),
-    "kaggle-rgb-gan.yaml": ("psnr_hole", ["data.dataset.params.crops_per_image=12",
-                                          "metrics=[psnr_hole]"]),
+    "kaggle-rgb-gan.yaml": ("psnr_hole", ["metrics=[psnr_hole]", "train.max_epochs=20",
+                                          "train.val_every=5"]),
     "pix2pix-oasis.yaml": ("ssim_full", ["data.dataset.params.limit=40",
                                          "metrics=[ssim_full]"]),
 }
@@ -34,8 +38,10 @@ def validation(run: Path, metric: str) -> list[float]:
 @pytest.mark.parametrize("recipe", sorted(DEMOS))
 def test_the_demo_learns(recipe, tmp_path):
     metric, shrink = DEMOS[recipe]
-    overrides = [arg for o in [*shrink, *FAST, "train.max_epochs=4"] for arg in ("-o", o)]
+    # FAST sets val_every=1 and max_epochs=4 unless the demo's shrink says otherwise
+    settings = [*FAST, "train.max_epochs=4", *shrink]
+    overrides = [arg for o in settings for arg in ("-o", o)]
     assert run_cli("run", str(RECIPES / recipe), *overrides, "--out", str(tmp_path)) == 0
     scores = validation(tmp_path, metric)
-    assert len(scores) == 4, scores
-    assert scores[-1] > scores[0], f"{recipe}: {metric} by epoch {scores}"
+    assert len(scores) >= 2, scores
+    assert scores[-1] > scores[0], f"{recipe}: {metric} by validation {scores}"
