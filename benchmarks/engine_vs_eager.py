@@ -31,6 +31,7 @@ from corefill.engine.data import to_device
 from corefill.engine.optim import implementation
 from corefill.engine.progress import significant
 from corefill.engine.speed import keep_freed_memory
+from corefill.engine.data import middle
 from corefill.engine.steps import complete, discriminator_view
 from corefill.engine.trainer import Trainer
 
@@ -43,6 +44,8 @@ class Eager:
     def __init__(self, trainer: Trainer) -> None:
         built, recipe = trainer.built, trainer.recipe
         self.device, self.losses, self.region = trainer.device, built.losses, built.region
+        # the recipe's composite (a residual recipe's harmonic fill included): same work
+        self.blend, self.middle = recipe.generator.blend, middle(built.value_range)
         self.g = _plain_copy(built.networks["generator"])
         self.d = _plain_copy(built.networks.get("discriminator"))
         self.d_input = recipe.discriminator.input if recipe.discriminator else "image"
@@ -58,7 +61,7 @@ class Eager:
 
     def step(self, batch) -> None:
         image, mask = batch["image"], batch["mask"]
-        fake = complete(self.g, batch, self.region)
+        fake = complete(self.g, batch, self.region, self.blend, self.middle)
         if self.d is not None:
             real_logits = self.d(discriminator_view(self.d_input, image, batch))
             fake_logits = self.d(discriminator_view(self.d_input, fake.detach(), batch))

@@ -167,10 +167,11 @@ def test_a_checkpoint_trained_with_poisson_blend_is_blended_by_inpaint(trained, 
     pixels still exactly the original's, and the fill meets its border more closely."""
     _, run = trained
     images, masks = user_images
-    blended = _rewrite_spec(run, lambda state: state["data_spec"].update(blend="poisson"),
-                            tmp_path)
-    _inpaint(run / "checkpoints" / "last.pt", images, tmp_path / "paste", "--masks", masks)
-    _inpaint(blended, images, tmp_path / "poisson", "--masks", masks)
+    for blend in ("paste", "poisson"):
+        (tmp_path / blend).mkdir()
+        edited = _rewrite_spec(run, lambda state: state["data_spec"].update(blend=blend),
+                               tmp_path / blend)
+        _inpaint(edited, images, tmp_path / blend, "--masks", masks)
     source = images / "scan.png"
     original = _read(source).astype(float)
     hole = cv2.resize(_read(masks / "scan.png"), original.shape[1::-1],
