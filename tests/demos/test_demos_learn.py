@@ -15,7 +15,7 @@ RECIPES = Path(__file__).resolve().parents[2] / "recipes"
 FAST = ["baselines=[]", "train.val_every=1", "train.checkpoint_every_minutes=null",
         "train.tensorboard=false"]
 DEMOS = {
-    "knee.yaml": ("psnr_hole", ["data.dataset.params.train_crops=256", "metrics=[psnr_hole]"]),
+    "knee.yaml": ("psnr_hole", ["data.dataset.params.train_crops=512", "metrics=[psnr_hole]"]),
     # 40 steps an epoch; the correction shows from about 250 steps on
     "cifar-ce.yaml": ("psnr_hole", ["metrics=[psnr_hole]", "train.max_epochs=12",
                                     "train.val_every=2"]),
