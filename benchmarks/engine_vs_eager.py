@@ -27,11 +27,10 @@ import torch
 from torch.utils.data import DataLoader
 
 from corefill.config import load_recipe
-from corefill.engine.data import to_device
+from corefill.engine.data import middle, to_device
 from corefill.engine.optim import implementation
 from corefill.engine.progress import significant
 from corefill.engine.speed import keep_freed_memory
-from corefill.engine.data import middle
 from corefill.engine.steps import complete, discriminator_view
 from corefill.engine.trainer import Trainer
 

@@ -1,7 +1,7 @@
 """One optimisation step: reconstruction (G only) or adversarial (D then G).
 
-Nothing here reads a tensor back to the host (but the Poisson blend's convergence check,
-when a recipe asks for it): losses are returned as detached device tensors and only
+Nothing here reads a tensor back to the host (but the Poisson solve's hole window, solver
+choice and convergence check, when a recipe asks for `blend: poisson` or `residual`): losses are returned as detached device tensors and only
 turned into numbers when the trainer logs.
 """
 from __future__ import annotations

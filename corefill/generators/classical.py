@@ -69,16 +69,10 @@ class MeanFill(nn.Module):
         return hole_mean_fill(input, mask, middle=self.middle)
 
 
-class HarmonicFill(nn.Module):
+class HarmonicFill(MeanFill):
     """The smoothest surface that meets the known pixels at the hole's border: the discrete
     Laplace equation on the hole (membrane inpainting), solved as a Poisson blend of a fill
-    with no gradients of its own."""
-
-    keeps_known = True
-
-    def __init__(self, *, value_range: tuple[float, float]):
-        super().__init__()
-        self.middle = (float(value_range[0]) + float(value_range[1])) / 2  # all-hole images
+    with no gradients of its own (an all-hole image gets the mean fill's ``middle``)."""
 
     @torch.no_grad()
     def forward(self, input: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:

@@ -43,7 +43,7 @@ class LogHoleLoss:
     def __call__(self, output: torch.Tensor, target: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
         mask = mask.to(output.dtype).expand_as(output)
         area = mask.flatten(1).sum(dim=1)
-        mse = ((output - target).square() * mask).flatten(1).sum(dim=1) / area.clamp_min(1.0)
+        mse = (_elementwise(output, target, 2) * mask).flatten(1).sum(dim=1) / area.clamp_min(1.0)
         has_hole = (area > 0).to(output.dtype)
         # clamp: a batch without holes gives 0 (still attached to the graph), not NaN.
         return (torch.log(mse + self.eps) * has_hole).sum() / has_hole.sum().clamp_min(1.0)
