@@ -50,7 +50,9 @@ class Workspace:
         self.root = root
         (root / "recipes").symlink_to(REPO / "recipes")
         self.runs: dict[tuple[str, ...], Path] = {}  # run args without --out -> run folder
-        self.validated_out: dict[Path, Path] = {}  # out of a validated-only run -> real run
+        # out of a validated-only run -> its recipe, whose embedded-data run stands in for
+        # it when a later command reads its checkpoint (only then: the run costs seconds)
+        self.validated_out: dict[Path, str] = {}
 
     def corefill(self, args, check=True) -> subprocess.CompletedProcess:
         env = {**os.environ, "HOME": str(self.root / "home")}
@@ -85,7 +87,7 @@ class Workspace:
             run_only = _without(args[1:], "--out", "--device", flags=("--resume", "--force"))
             result = self.corefill(["validate", *self.user_data(run_only)], check=False)
             assert result.returncode == 0, f"{command}\n{result.stderr}"
-            self.validated_out[out] = self.embedded_run(args[1])
+            self.validated_out[out] = args[1]
             return
         key = _without(args, "--out")
         if key not in self.runs:
@@ -105,9 +107,9 @@ class Workspace:
 
     def checkpoint(self, path: str) -> str:
         checkpoint = self.root / path
-        for validated, real in self.validated_out.items():
+        for validated, recipe in self.validated_out.items():
             if checkpoint.is_relative_to(validated):
-                return str(real / checkpoint.relative_to(validated))
+                return str(self.embedded_run(recipe) / checkpoint.relative_to(validated))
         return str(checkpoint)
 
 
