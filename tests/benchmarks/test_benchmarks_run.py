@@ -38,3 +38,12 @@ def test_ddp_scaling_launches_one_and_two_gloo_processes():
     assert re.search(r"1 process\(es\), 2 thread\(s\) each: [0-9.]+ img/s", out), out
     assert re.search(r"2 process\(es\), 1 thread\(s\) each: [0-9.]+ img/s", out), out
     assert re.search(r"scaling ratio \(2/1\) [0-9.]+$", out.strip()), out
+
+
+def test_fid_layout_prints_both_layouts_their_ratio_and_the_feature_difference():
+    out = bench("fid_layout.py", "--images", "2", "--size", "32", "--rounds", "1")
+    rows = re.findall(r"^\s+(contiguous|channels_last)\s+([0-9.]+)\s+([0-9.]+)$", out, re.M)
+    assert [name for name, *_ in rows] == ["contiguous", "channels_last"], out
+    assert re.search(r"channels_last / contiguous: [0-9.]+x best rounds, [0-9.]+x median", out), out
+    difference = float(re.search(r"largest feature difference: (\S+)", out).group(1))
+    assert difference < 1e-3, out

@@ -96,6 +96,22 @@ def test_grey_images_are_replicated_to_rgb(fid_metric):
         fid_metric.features(torch.rand(1, 2, 12, 12))
 
 
+def test_cpu_features_run_in_channels_last_and_match_the_default_layout(fid_metric):
+    """The layout is a speed choice (benchmarks/fid_layout.py): features must not move."""
+    from corefill.metrics import fid
+
+    assert fid.inception_layout(torch.device("cpu")) == torch.channels_last
+    assert fid.inception_layout(torch.device("cuda")) == torch.contiguous_format
+    images = torch.rand(2, 3, 40, 56, generator=torch.Generator().manual_seed(3))
+    ours = fid_metric.features(images)
+    net = fid._shared_network(fid_metric.weights)
+    assert next(net.parameters()).is_contiguous(memory_format=torch.channels_last)
+    with torch.no_grad():
+        default = net.to(memory_format=torch.contiguous_format)(images)[0].flatten(1)
+    np.testing.assert_allclose(ours, default.double().numpy(), rtol=0, atol=1e-4)
+    assert float(np.abs(ours).mean()) > 0.01
+
+
 def test_fid_needs_two_images():
     metric = FIDMetric(weights=None, batch_size=16)
     with pytest.raises(ValueError, match="at least 2 images"):
