@@ -10,6 +10,8 @@ carries to unseen ones (the README's "How much there is to learn").
 
 Needs only what the plugin's demo needs (the bundled photos). Minutes at 160 px on 2 CPU
 cores; the source's scale (--size 288 --hole 40 --ring 12 --stride 4) takes about 18.
+``--radiographs`` fits and scores on the two computed radiographs pydicom-data ships (the
+knee demo's data) instead, each cut into bands: train the top 60 %, test the bottom 20 %.
 """
 from __future__ import annotations
 
@@ -63,6 +65,39 @@ class RingToHole:
         return np.clip(centred @ self.weights + level, 0.0, 1.0)
 
 
+def photo_splits(size: int, scales: list[float], seed: int) -> dict[str, list]:
+    """The demo's photo split: {"train": [photos at each scale], "val": [...], "test": [...]}."""
+    names = resolve_names("all")
+    split = {s: tuple(split_photos(names, s, 0.2, 0.2, seed)) for s in ("train", "val", "test")}
+    train = [p for scale in scales for p in load_photos(split["train"], 1, round(size * scale))]
+    return {"train": train, "val": list(load_photos(split["val"], 1, size)),
+            "test": list(load_photos(split["test"], 1, size))}
+
+
+def radiograph_splits(size: int, scales: list[float]) -> dict[str, list]:
+    """Bands of pydicom-data's two computed radiographs, scaled to [0, 1] per file: train
+    from the top 60 % at each scale, test from the bottom 20 % at ``size``."""
+    import cv2
+    import pydicom
+    from pydicom.data import get_testdata_file
+
+    def resized(pixels: np.ndarray, side: float) -> np.ndarray:
+        factor = side / min(pixels.shape)
+        shape = (round(pixels.shape[1] * factor), round(pixels.shape[0] * factor))
+        return cv2.resize(pixels, shape, interpolation=cv2.INTER_AREA)[..., None]
+
+    splits: dict[str, list] = {"train": [], "test": []}
+    for name in ("RG3_UNCR.dcm", "RG1_UNCR.dcm"):
+        pixels = pydicom.dcmread(get_testdata_file(name)).pixel_array.astype(np.float32)
+        pixels = (pixels - pixels.min()) / (pixels.max() - pixels.min())
+        for scale in scales:
+            image = resized(pixels, size * scale)
+            splits["train"].append(image[: int(image.shape[0] * 0.6)])
+        image = resized(pixels, size)
+        splits["test"].append(image[int(image.shape[0] * 0.8):])
+    return splits
+
+
 def harmonic_hole(batch: np.ndarray, hole_mask: np.ndarray) -> np.ndarray:
     image = torch.from_numpy(batch).float().unsqueeze(1)
     mask = torch.from_numpy(hole_mask).float().expand_as(image)
@@ -83,22 +118,22 @@ def main(argv=None) -> dict[str, tuple[float, float]]:
     parser.add_argument("--stride", type=int, default=2, help="training windows' stride")
     parser.add_argument("--scales", type=float, nargs="+", default=[0.8, 1.0, 1.25, 1.6])
     parser.add_argument("--seed", type=int, default=0, help="the recipe's seed (photo split)")
+    parser.add_argument("--radiographs", action="store_true",
+                        help="pydicom-data's two radiographs instead of the bundled photos")
     args = parser.parse_args(argv)
     side = args.hole + 2 * args.ring
-    names = resolve_names("all")
-    split = {s: split_photos(names, s, 0.2, 0.2, args.seed) for s in ("train", "val", "test")}
+    images = (radiograph_splits(args.size, args.scales) if args.radiographs
+              else photo_splits(args.size, args.scales, args.seed))
     model, count = RingToHole(side, args.ring), 0
-    for scale in args.scales:
-        for photo in load_photos(tuple(split["train"]), 1, round(args.size * scale)):
-            for batch in dihedral(windows(photo, side, args.stride)):
-                model.add(batch)
-                count += len(batch)
+    for image in images["train"]:
+        for batch in dihedral(windows(image, side, args.stride)):
+            model.add(batch)
+            count += len(batch)
     model.solve()
-    print(f"linear fill fitted on {count} windows of {len(split['train'])} training photos")
+    print(f"linear fill fitted on {count} windows of {len(images['train'])} training images")
     scores = {}
-    for name in ("val", "test"):
-        batch = np.concatenate([windows(p, side, 3) for p in
-                                load_photos(tuple(split[name]), 1, args.size)])
+    for name in [s for s in ("val", "test") if s in images]:
+        batch = np.concatenate([windows(image, side, 3) for image in images[name]])
         truth = batch[:, ~model.known]
         scores[name] = (mean_psnr(harmonic_hole(batch, ~model.known), truth),
                         mean_psnr(model.fill(batch), truth))

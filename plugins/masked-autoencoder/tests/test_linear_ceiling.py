@@ -42,3 +42,11 @@ def test_the_script_scores_both_fills_on_val_and_test(capsys):
         assert math.isfinite(harmonic) and math.isfinite(linear) and 5 < harmonic < 60
     assert "mean hole PSNR harmonic" in capsys.readouterr().out
     assert np.isfinite(list(scores.values())).all()
+
+
+def test_the_radiograph_split_fits_on_the_top_bands_and_scores_the_bottom_ones():
+    scores = _script().main(["--radiographs", "--size", "64", "--hole", "6", "--ring", "3",
+                             "--stride", "4", "--scales", "1.0"])
+    assert set(scores) == {"test"}
+    harmonic, linear = scores["test"]
+    assert math.isfinite(linear) and 10 < harmonic < 80
