@@ -1,5 +1,6 @@
-"""docs/linear_ceiling.py, the README's measure of how much there is to learn: its linear
-fill contains the harmonic fill, and the script runs as the README shows (smaller)."""
+"""docs/linear_ceiling.py and docs/window_network.py, the README's measures of how much
+there is to learn: the linear fill contains the harmonic fill, the network starts at it
+and improves on it, and both scripts run as the README shows (smaller)."""
 import importlib.util
 import math
 from pathlib import Path
@@ -11,8 +12,8 @@ from corefill.datasets.photos import load_photos
 SCRIPT = Path(__file__).parents[1] / "docs" / "linear_ceiling.py"
 
 
-def _script():
-    spec = importlib.util.spec_from_file_location("linear_ceiling", SCRIPT)
+def _script(path=SCRIPT):
+    spec = importlib.util.spec_from_file_location(path.stem, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -50,3 +51,13 @@ def test_the_radiograph_split_fits_on_the_top_bands_and_scores_the_bottom_ones()
     assert set(scores) == {"test"}
     harmonic, linear = scores["test"]
     assert math.isfinite(linear) and 10 < harmonic < 80
+
+
+def test_the_window_network_starts_at_the_harmonic_fill_and_trains_past_it():
+    network = _script(SCRIPT.with_name("window_network.py"))
+    curve = network.main(["--radiographs", "--size", "96", "--hole", "6", "--ring", "3",
+                          "--steps", "24", "--every", "24", "--scales", "1.0"])
+    (first, harmonic, start), (last, _, end) = curve[0], curve[-1]
+    assert (first, last) == (0, 24)
+    assert start == harmonic  # a zero correction: step 0 is the harmonic fill exactly
+    assert end > start, curve
