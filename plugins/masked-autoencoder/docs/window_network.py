@@ -58,11 +58,15 @@ def hole_mse(fill: torch.Tensor, truth: torch.Tensor, mask: torch.Tensor) -> tor
 
 def mean_psnr(net: WindowCorrection, truth: torch.Tensor, prefilled: torch.Tensor,
               mask: torch.Tensor) -> tuple[float, float]:
+    """(harmonic, network) mean hole PSNR, scored as linear_ceiling.py scores."""
     with torch.no_grad():
         fill = torch.cat([net(p, m).clamp(0, 1) for p, m in zip(prefilled.split(1024), mask.split(1024))])
-    def psnr(f):
-        return float((10 * torch.log10(1 / hole_mse(f, truth, mask).clamp_min(1e-10))).mean())
-    return psnr(prefilled), psnr(fill)
+    hole = mask[0, 0].bool().numpy()
+    def hole_pixels(x: torch.Tensor):
+        return x[:, 0].double().numpy()[:, hole]
+    target = hole_pixels(truth)
+    return (ceiling.mean_psnr(hole_pixels(prefilled), target),
+            ceiling.mean_psnr(hole_pixels(fill), target))
 
 
 def main(argv=None) -> list[tuple[int, float, float]]:
