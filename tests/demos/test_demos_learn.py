@@ -20,8 +20,9 @@ DEMOS = {
     "cifar-ce.yaml": ("psnr_hole", ["metrics=[psnr_hole]", "train.max_epochs=8",
                                     "train.val_every=2",
                                     "data.dataset.params.embedded_eval_crops=8"]),
-    "masked-autoencoder.yaml": ("psnr_hole", ["data.dataset.params.crops_per_image=24",
-                                              "metrics=[psnr_hole]", "train.early_stopping=null",
+    # 4 steps an epoch: 14.37 at epoch 5, 17.81 at epoch 15 (AMD EPYC, the full demo)
+    "masked-autoencoder.yaml": ("psnr_hole", ["metrics=[psnr_hole]", "train.max_epochs=15",
+                                              "train.val_every=5", "train.early_stopping=null",
                                               "train.best_metric=psnr_hole"]),
     # 29.15 at epoch 4, 29.42 at epoch 12 (AMD EPYC)
     "kaggle-rgb-gan.yaml": ("psnr_hole", ["metrics=[psnr_hole]", "train.max_epochs=12",

@@ -15,7 +15,7 @@ RECIPES = Path(__file__).resolve().parents[2] / "recipes"
 EXPECTED = {
     "knee.yaml": (1, [64, 64], [-1.0, 1.0]),
     "cifar-ce.yaml": (3, [32, 32], [-1.0, 1.0]),
-    "masked-autoencoder.yaml": (1, [128, 128], [0.0, 1.0]),
+    "masked-autoencoder.yaml": (1, [144, 128], [0.0, 1.0]),
     "kaggle-rgb-gan.yaml": (3, [64, 64], [-1.0, 1.0]),
 }
 

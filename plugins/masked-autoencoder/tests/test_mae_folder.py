@@ -67,7 +67,8 @@ def test_crop_fit_takes_new_train_crops_each_epoch(tree):
     assert not np.array_equal(train[(0, 0)]["image"], train[(1, 0)]["image"])
 
 
-@pytest.mark.parametrize("recipe", ["masked-autoencoder.yaml", "masked-autoencoder-256.yaml"])
+@pytest.mark.parametrize("recipe", ["masked-autoencoder.yaml", "masked-autoencoder-photos.yaml",
+                                    "masked-autoencoder-256.yaml"])
 def test_shipped_recipe_runs_on_the_folder(tree, tmp_path, recipe, capsys):
     out = tmp_path / "run"
     with pytest.warns(UnreadableFilesWarning) as records:

@@ -4,16 +4,34 @@ from __future__ import annotations
 from torch.utils.data import Dataset
 
 from corefill.datasets.image_folder import ImageFolder
-from corefill.datasets.params import ImageFolderParams, SamplePhotosParams
+from corefill.datasets.mni152 import template_file
+from corefill.datasets.nifti import NiftiSlices
+from corefill.datasets.params import ImageFolderParams, NiftiSlicesParams, SamplePhotosParams
 from corefill.datasets.photos import SamplePhotos
 from corefill.registry import BuildContext
 
 from .params import CompletionImagesParams
 
+# Runs of 5 axial slices go to one split; the first slice after a change of split is dropped,
+# so a val or test slice is at least 2 mm from every train slice.
+SLICE_RUN, SLICE_GAP = 5, 1
+
+
+def brain_slices(params: CompletionImagesParams, context: BuildContext) -> Dataset:
+    """Axial T1 slices of the MNI152 template, split by runs of slices."""
+    slices = NiftiSlicesParams(
+        path=template_file("t1"), axis=2, size=params.slice_shape, channels=params.channels,
+        value_range=params.value_range, split_mode="interleaved", block_size=SLICE_RUN,
+        split_gap=SLICE_GAP, val_fraction=params.val_fraction,
+        test_fraction=params.test_fraction)
+    return NiftiSlices(slices, context)
+
 
 def completion_images(params: CompletionImagesParams, context: BuildContext) -> Dataset:
-    """Embedded photo crops when ``root`` is None, else the images under ``root``."""
+    """Embedded photo crops or brain slices when ``root`` is None, else the images under ``root``."""
     if params.root is None:
+        if params.embedded == "mni152":
+            return brain_slices(params, context)
         return SamplePhotos(SamplePhotosParams(**params.photo_params()), context)
     crop = params.crop_size
     geometry = (

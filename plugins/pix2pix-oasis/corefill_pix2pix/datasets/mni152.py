@@ -8,11 +8,10 @@ the label map is argmax(background, CSF, grey matter, white matter), as in OASIS
 from __future__ import annotations
 
 import functools
-import importlib.util
-from pathlib import Path
 
 import numpy as np
 
+from corefill.datasets.mni152 import template_dir, template_file
 from corefill.errors import DataError
 
 from .slices import LabelledSlices, evenly_spaced, pad_to_square
@@ -24,13 +23,6 @@ ENVELOPE_LEVEL = 0.02  # T1 (0..1) above this counts as inside the brain envelop
 SPLIT_OF_REMAINDER = {3: "val", 7: "test"}
 
 
-def template_dir() -> Path:
-    spec = importlib.util.find_spec("nilearn")
-    if spec is None or spec.origin is None:
-        raise DataError("nilearn is not installed: the MNI152 default data (no dataset 'root') needs it")
-    return Path(spec.origin).parent / "datasets" / "data"
-
-
 @functools.lru_cache(maxsize=1)
 def load_template() -> dict[str, np.ndarray]:
     """T1, grey and white matter as float32 volumes in [0, 1], axes (x, y, z)."""
@@ -38,10 +30,7 @@ def load_template() -> dict[str, np.ndarray]:
 
     volumes = {}
     for key in ("t1", "gm", "wm"):
-        path = template_dir() / f"mni_icbm152_{key}_tal_nlin_sym_09a_converted.nii.gz"
-        if not path.is_file():
-            raise DataError(f"{path}: MNI152 template file missing from the nilearn wheel")
-        volumes[key] = np.asarray(nibabel.load(path).dataobj, dtype=np.float32) / 255.0
+        volumes[key] = np.asarray(nibabel.load(template_file(key)).dataobj, dtype=np.float32) / 255.0
     return volumes
 
 
