@@ -11,7 +11,7 @@ import functools
 
 import numpy as np
 
-from corefill.datasets.mni152 import template_dir, template_file
+from corefill.datasets.mni152 import TEMPLATE_KEYS, template_dir, template_file
 from corefill.errors import DataError
 
 from .slices import LabelledSlices, evenly_spaced, pad_to_square
@@ -29,7 +29,7 @@ def load_template() -> dict[str, np.ndarray]:
     import nibabel
 
     volumes = {}
-    for key in ("t1", "gm", "wm"):
+    for key in TEMPLATE_KEYS:
         volumes[key] = np.asarray(nibabel.load(template_file(key)).dataobj, dtype=np.float32) / 255.0
     return volumes
 
