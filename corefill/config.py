@@ -39,14 +39,21 @@ def read_yaml(path: Path) -> dict[str, Any]:
 
 
 def deep_merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
-    """``top`` over ``base``: mappings merge key by key; lists, scalars and null replace."""
+    """``top`` over ``base``: mappings merge key by key; lists, scalars and null replace. A
+    component whose ``name`` ``top`` changes is replaced whole: the base's params were
+    written for another component."""
     merged = copy.deepcopy(base)
     for key, value in top.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+        if isinstance(value, dict) and isinstance(merged.get(key), dict) and \
+                not _swapped(merged[key], value):
             merged[key] = deep_merge(merged[key], value)
         else:
             merged[key] = copy.deepcopy(value)
     return merged
+
+
+def _swapped(base: dict[str, Any], top: dict[str, Any]) -> bool:
+    return "name" in top and "name" in base and top["name"] != base["name"]
 
 
 def read_recipe_data(path: Path, _seen: tuple[Path, ...] = ()) -> dict[str, Any]:

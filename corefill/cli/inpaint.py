@@ -16,17 +16,24 @@ import click
 @click.option("--masks", "masks_dir", type=click.Path(exists=True, file_okay=False), default=None,
               help="Folder of masks named like the inputs (white = hole, any size: resized "
                    "to the image with nearest neighbour); default: the recipe's masker.")
+@click.option("--strategy", type=click.Choice(["auto", "crop", "resize"]), default="auto",
+              show_default=True,
+              help="crop: each hole in windows scaled so it looks like the model's training "
+                   "holes, filled at the image's own resolution; resize: the whole image at "
+                   "the model's size; auto: resize only for models that generate whole images.")
 @click.option("--device", type=click.Choice(["cpu", "cuda"]), default="cpu", show_default=True)
 def inpaint(inputs: tuple[str, ...], checkpoint: str | None, model: str | None, out_dir: str,
-            masks_dir: str | None, device: str) -> None:
+            masks_dir: str | None, strategy: str, device: str) -> None:
     """Regenerate the hole region of INPUT images (files or folders; PNG/JPEG/TIFF/DICOM).
 
     \b
-    Each image is resized (not tiled) to the size the model was trained on, completed,
-    and only the hole is taken back from the completion, upsampled to the image's size:
-    <name>_inpainted.png (lossless PNG) has the image's own size, channels and bit depth
-    (16-bit stays 16-bit) and its known pixels are exactly the original's. Grey images
-    given to an RGB model (or the reverse) are converted for the model, with one warning.
+    Each hole (holes closer than 3 pixels count as one) is cut out in a window of the
+    model's size, scaled so the hole looks like the holes the model trained on, and only
+    the hole is taken back at the image's own resolution (--strategy crop, the default
+    for inpainting models): <name>_inpainted.png (lossless PNG) has the image's own size,
+    channels and bit depth (16-bit stays 16-bit) and its known pixels are exactly the
+    original's. A hole unlike any the model trained on gets one warning line per image.
+    Grey images given to an RGB model (or the reverse) are converted, with one warning.
 
     With no INPUT, regenerate the images the run's preprocessing set apart (e.g. knee
     radiographs with surgical hardware), read from RUN/preprocessing/ (--checkpoint only).
@@ -39,6 +46,6 @@ def inpaint(inputs: tuple[str, ...], checkpoint: str | None, model: str | None, 
         click.echo(f"warning: {message}", err=True)
 
     written = run_inpaint(checkpoint, inputs, model=model, out_dir=out_dir,
-                          masks_dir=masks_dir, device=device, warn=warn)
+                          masks_dir=masks_dir, device=device, warn=warn, strategy=strategy)
     images = len(written) // 2
     click.echo(f"inpainted {images} image{'s' if images != 1 else ''} into {out_dir}")

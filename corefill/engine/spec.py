@@ -21,6 +21,9 @@ reads it. Layout (``VERSION = 1``)::
     output_region: "full" | "hole_box"   # full image, or only the hole's bounding box
     blend: "paste" | "poisson" | "residual"   # how the fill joins the known pixels
                                  # (recipe generator.blend); absent in older specs: paste
+    holes: {thickness, extent, centre_offset, hole_fraction: [p5, p50, p95], masks}
+                                 # the training holes (:mod:`corefill.engine.hole_stats`);
+                                 # absent in older specs and for whole-image models
 """
 from __future__ import annotations
 
@@ -59,12 +62,14 @@ def _plain(value: Any) -> Any:
     return json.loads(json.dumps(value, default=str))
 
 
-def derive(*, dataset: Any, generator: Any, masker: Any, blend: str = "paste") -> dict[str, Any]:
+def derive(*, dataset: Any, generator: Any, masker: Any, blend: str = "paste",
+           built_masker: Any = None) -> dict[str, Any]:
     """The spec of ``generator`` trained on ``dataset`` (a built train split, unmasked) with
-    ``masker`` (a recipe ``ComponentRef``: ``name`` and ``params``) and the recipe's
-    ``generator.blend``."""
+    ``masker`` (a recipe ``ComponentRef``: ``name`` and ``params``; ``built_masker`` the
+    object it built, whose holes are measured) and the recipe's ``generator.blend``."""
     with _rng_untouched():
         item = dataset[0]
+        holes = training_holes(dataset, item, built_masker)
     image = item["image"]
     channels, height, width = (int(n) for n in image.shape[-3:])
     low, high = getattr(dataset, "value_range", (-1.0, 1.0))
@@ -82,15 +87,34 @@ def derive(*, dataset: Any, generator: Any, masker: Any, blend: str = "paste") -
         "mask_channel": bool(getattr(generator, "mask_channel", False)),
         "output_region": str(region),
         "blend": str(blend),
+        **({"holes": holes} if holes else {}),
     }
 
 
+def training_holes(dataset: Any, item: dict[str, Any], masker: Any) -> Optional[dict[str, Any]]:
+    """The figures of the holes the model trains on: drawn from the masker at the item's
+    size, or read from the dataset's own masks (its first items); None for a model that
+    generates whole images."""
+    from . import hole_stats
+
+    height, width = (int(n) for n in item["image"].shape[-2:])
+    if "mask" in item:
+        count = min(len(dataset), hole_stats.SAMPLES // 4)
+        masks = (dataset[i]["mask"].reshape(-1, height, width).amax(0).numpy() > 0.5
+                 for i in range(count))
+        return hole_stats.summarise(masks)
+    if masker is None or getattr(masker, "whole_image", False) or "input" in item:
+        return None
+    return hole_stats.of_masker(masker, height, width)
+
+
 def derive_or_none(*, dataset: Any, generator: Any, masker: Any,
-                   blend: str = "paste") -> Optional[dict[str, Any]]:
+                   blend: str = "paste", built_masker: Any = None) -> Optional[dict[str, Any]]:
     """:func:`derive`, or None if the item cannot be read: a checkpoint must never be lost
     to its spec (``inpaint`` then derives one from the recipe, as for older checkpoints)."""
     try:
-        return derive(dataset=dataset, generator=generator, masker=masker, blend=blend)
+        return derive(dataset=dataset, generator=generator, masker=masker, blend=blend,
+                      built_masker=built_masker)
     except Exception:  # noqa: BLE001 - any dataset error; training itself is unaffected
         return None
 

@@ -110,7 +110,8 @@ class Trainer:
         if self._data_spec is None:
             self._data_spec = spec.derive_or_none(
                 dataset=self.built.train_set.base, generator=self.built.generator,
-                masker=self.recipe.masker, blend=self.recipe.generator.blend) or {}
+                masker=self.recipe.masker, blend=self.recipe.generator.blend,
+                built_masker=self.built.train_set.masker) or {}
         return self._data_spec or None
 
     def save(self, which: str) -> None:

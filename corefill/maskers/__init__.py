@@ -7,4 +7,8 @@ COMPONENTS: dict[str, tuple[str, str]] = {
     "shapes": ("corefill.maskers.strokes:ShapesMasker", "corefill.maskers.params:ShapesParams"),
     "from-files": ("corefill.maskers.files:FromFilesMasker", "corefill.maskers.params:FromFilesParams"),
     "none": ("corefill.maskers.boxes:FullMasker", "corefill.maskers.params:FullMaskParams"),
+    "mix": ("corefill.maskers.mix:MixMasker", "corefill.maskers.mix_params:MixParams"),
+    "lama-thin": ("corefill.maskers.lama:LamaMasker", "corefill.maskers.lama_params:LamaThinParams"),
+    "lama-medium": ("corefill.maskers.lama:LamaMasker", "corefill.maskers.lama_params:LamaMediumParams"),
+    "lama-thick": ("corefill.maskers.lama:LamaMasker", "corefill.maskers.lama_params:LamaThickParams"),
 }

@@ -147,7 +147,9 @@ _cached: Optional[_DirectSolver] = None
 def _solver(mask: torch.Tensor, degree: torch.Tensor, max_iterations: int):
     global _cached
     hole, hole_degree = mask[0, 0], degree[0, 0].to(mask.dtype)
-    if bool((mask == hole).all()):  # one hole for the whole batch
+    # One hole for a whole batch (a recipe's centre box): its inverse serves every later
+    # batch. A single image's hole (inference) is solved once: iterating is cheaper.
+    if mask.shape[0] > 1 and bool((mask == hole).all()):
         if _cached is None or not _cached.fits(hole, hole_degree):
             count = int(hole.sum())
             _cached = _DirectSolver(hole, hole_degree) if 0 < count <= DIRECT_LIMIT else None

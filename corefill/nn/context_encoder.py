@@ -83,3 +83,50 @@ class ContextDiscriminator(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.to_logit(self.features(_resize(x, self.input_size))).flatten(1)
+
+
+class LinkedContextEncoder(nn.Module):
+    """The context encoder with U-Net links: the same strided encoder and channel-wise FC
+    bottleneck, and a decoder that takes the encoder's features at every scale (and the
+    input itself before its last 3x3 conv), so it generates the whole ``image_size`` image,
+    tanh in [-1, 1], and serves holes of any shape and place (``output_region`` full).
+    Inputs of another size are resized to ``image_size`` and the output back."""
+
+    output_region = "full"
+
+    def __init__(self, *, image_size: int = 64, channels: int = 1, base_channels: int = 32,
+                 max_channels: Optional[int] = None, mask_channel: bool = True,
+                 dropout: float = 0.0, upsample: Upsample = "transposed"):
+        super().__init__()
+        from .blocks import up_block
+
+        self.image_size, self.mask_channel = image_size, mask_channel
+        in_channels = channels + int(mask_channel)
+        widths = doubling_widths(base=base_channels, count=int(math.log2(image_size // BOTTLENECK)),
+                                 cap=max_channels)
+        self.encoder = down_stack(in_channels=in_channels, widths=widths)
+        self.bottleneck = ChannelWiseFC(channels=widths[-1], positions=BOTTLENECK**2,
+                                        dropout=dropout)
+        # Up from 4x4: each step reads the decoder's features and the encoder's at that side.
+        outs = [*reversed(widths[:-1]), widths[0]]
+        ins = [2 * widths[-1], *(o + w for o, w in zip(outs[:-1], reversed(widths[:-1])))]
+        self.decoder = nn.ModuleList(up_block(in_channels=a, out_channels=b, upsample=upsample)
+                                     for a, b in zip(ins, outs))
+        self.to_image = nn.Conv2d(outs[-1] + in_channels, channels, 3, padding=1)
+
+    def forward(self, input: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        x = torch.cat([input, mask], dim=1) if self.mask_channel else input
+        side = x.shape[-2:]
+        x = _resize(x, self.image_size)
+        features = []
+        h = x
+        for block in self.encoder:
+            h = block(h)
+            features.append(h)
+        h = self.bottleneck(h)
+        for block, skip in zip(self.decoder, reversed(features)):
+            h = block(torch.cat([h, skip], dim=1))
+        out = torch.tanh(self.to_image(torch.cat([h, x], dim=1)))
+        if out.shape[-2:] != side:
+            out = F.interpolate(out, size=tuple(side), mode="bilinear", align_corners=False)
+        return out

@@ -49,3 +49,19 @@ def test_bad_base_is_one_line_naming_the_file(tmp_path, text, message):
         read_recipe_data(path)
     assert str(caught.value).startswith(f"{path}: ") and message in str(caught.value)
     assert "\n" not in str(caught.value)
+
+
+def test_a_component_swapped_by_name_drops_the_base_params(tmp_path):
+    _write(tmp_path, "demo.yaml", """
+        name: demo
+        masker: {name: center, params: {fraction: 0.5}}
+        generator: {name: unet, params: {ngf: 8}, blend: residual}
+    """)
+    top = _write(tmp_path, "swap.yaml", """
+        base: demo.yaml
+        masker: {name: lama-thin}
+        generator: {params: {ngf: 16}}
+    """)
+    data = read_recipe_data(top)
+    assert data["masker"] == {"name": "lama-thin"}  # not fraction: 0.5 from the base
+    assert data["generator"] == {"name": "unet", "params": {"ngf": 16}, "blend": "residual"}

@@ -87,7 +87,8 @@ def test_user_images_come_back_at_their_own_size_depth_and_channels(trained, use
         assert np.array_equal(out[~hole], original[~hole]), source.name  # known pixels kept
         change = np.abs(out[hole].astype(float) - original[hole]).mean()
         assert change > 0.005 * np.iinfo(original.dtype).max, source.name  # hole regenerated
-    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    warnings = [line for line in result.stderr.splitlines()
+                if line.startswith("warning: converted")]
     converted = "photo.jpg" if EXPECTED[recipe][0] == 1 else "coins.png, scan.png"
     assert len(warnings) == 1 and f"({converted})" in warnings[0], result.stderr
 

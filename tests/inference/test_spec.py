@@ -104,7 +104,7 @@ def test_the_trainer_tries_an_unreadable_item_once_not_at_every_save():
     trainer = SimpleNamespace(
         _data_spec=None, recipe=SimpleNamespace(masker=ComponentRef(name="center"),
                                                 generator=SimpleNamespace(blend="paste")),
-        built=SimpleNamespace(train_set=SimpleNamespace(base=Broken()),
+        built=SimpleNamespace(train_set=SimpleNamespace(base=Broken(), masker=None),
                               generator=_HoleBoxGenerator()))
     assert Trainer.data_spec(trainer) is None
     assert Trainer.data_spec(trainer) is None

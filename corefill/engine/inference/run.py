@@ -8,12 +8,15 @@ value range, masker, output region: see :mod:`corefill.engine.spec`). A checkpoi
 before ``data_spec`` existed gets one derived by building its recipe's train split once
 (its data must still be where the recipe says; otherwise re-train).
 
-Each image is **resized** (not tiled; the aspect ratio is not kept) to the model's size,
-completed there, and the completion is resized back; only the hole is taken from it. The
-result, ``<stem>_inpainted.png``, has the image's own size, channels and bit depth, and
-every known pixel is exactly the original's. ``<stem>_comparison.png`` shows original |
-masked | result (8-bit). Images whose channels differ from the model's (grey given to an
-RGB model or the reverse) are converted for the model, reported in one warning per run.
+Each hole is filled as :mod:`.fill` says for the ``strategy`` (``auto``: each hole in
+windows scaled so it looks like the model's training holes; ``resize``: the whole image at
+the model's size), and only the hole is taken from the model. The result,
+``<stem>_inpainted.png``, has the image's own size, channels and bit depth, and every known
+pixel is exactly the original's. ``<stem>_comparison.png`` shows original | masked |
+result (8-bit). Images whose channels differ from the model's (grey given to an RGB model
+or the reverse) are converted for the model, reported in one warning per run; a hole unlike
+any the model trained on (much thicker or thinner, or most of its window) gets one warning
+line per image.
 """
 from __future__ import annotations
 
@@ -26,7 +29,8 @@ import numpy as np
 from ...errors import CheckpointError, DataError
 from ...plugins import resolve_registries
 from . import images
-from .masks import MaskFolder, image_hole, model_hole, recipe_hole
+from . import fill
+from .masks import MaskFolder, image_hole, recipe_hole
 
 ARTIFACT_LIST = Path("preprocessing") / "artifacts_to_regenerate.txt"
 
@@ -38,7 +42,7 @@ def _stderr(message: str) -> None:
 def inpaint(checkpoint: str | Path | None = None, inputs: Sequence[str | Path] = (), *,
             out_dir: str | Path, model: str | Path | None = None,
             masks_dir: str | Path | None = None, device: str = "cpu", registries=None,
-            warn: Optional[Callable[[str], None]] = None) -> list[Path]:
+            warn: Optional[Callable[[str], None]] = None, strategy: str = "auto") -> list[Path]:
     """Complete every input; returns the files written (result, comparison per image).
 
     The model is a trained ``checkpoint`` or a ``model`` file written by ``corefill
@@ -46,7 +50,8 @@ def inpaint(checkpoint: str | Path | None = None, inputs: Sequence[str | Path] =
     :mod:`.exported`): exactly one of them. ``inputs``: image files or folders
     (PNG/JPEG/TIFF/BMP/DICOM); none = the images the run's preprocessing set apart (a
     checkpoint only). ``masks_dir``: masks named like the inputs (white = hole); none = the
-    recipe's masker. ``warn`` receives warning lines (default: stderr).
+    recipe's masker. ``warn`` receives warning lines (default: stderr). ``strategy``:
+    ``auto``, ``crop`` or ``resize`` (:mod:`.fill`).
     """
     registries = resolve_registries(registries)
     if (checkpoint is None) == (model is None):
@@ -64,7 +69,7 @@ def inpaint(checkpoint: str | Path | None = None, inputs: Sequence[str | Path] =
         paths = expand_inputs(inputs) if inputs else artifact_inputs(source, recipe, registries)
     return run_images(runner, spec, paths, out_dir=Path(out_dir), seed=seed, source=source,
                       masks_dir=masks_dir, device=device, registries=registries,
-                      warn=warn or _stderr)
+                      warn=warn or _stderr, strategy=strategy)
 
 
 def _exported(model: Path, device: str) -> tuple[Any, Path, dict[str, Any], int]:
@@ -78,7 +83,7 @@ def _exported(model: Path, device: str) -> tuple[Any, Path, dict[str, Any], int]
 
 def run_images(runner: Any, spec: dict[str, Any], paths: Sequence[Path], *, out_dir: Path,
                seed: int, source: Path, masks_dir: str | Path | None, device: str,
-               registries, warn: Callable[[str], None]) -> list[Path]:
+               registries, warn: Callable[[str], None], strategy: str = "auto") -> list[Path]:
     """The per-image pipeline for any ``runner(input, mask) -> output`` (a PyTorch
     generator or an exported model): read, mask, complete, composite, write."""
     import torch
@@ -88,6 +93,7 @@ def run_images(runner: Any, spec: dict[str, Any], paths: Sequence[Path], *, out_
         raise DataError(f"{source}: the model was trained on masks its dataset brought; "
                         "pass --masks DIR (white = hole)")
     masker = None if masks else masker_of(spec, registries)
+    strategy = fill.resolve(strategy, spec)
     out_dir.mkdir(parents=True, exist_ok=True)
     counts: dict[str, int] = {}
     examples: dict[str, list[str]] = {}
@@ -99,8 +105,11 @@ def run_images(runner: Any, spec: dict[str, Any], paths: Sequence[Path], *, out_
             counts[kind] = counts.get(kind, 0) + 1
             examples.setdefault(kind, []).append(path.name)
         with torch.no_grad():
-            result, hole = inpaint_one(runner, spec, pixels, path, masks=masks,
-                                       masker=masker, seed=seed, device=device)
+            result, hole, notes = inpaint_one(runner, spec, pixels, path, masks=masks,
+                                              masker=masker, seed=seed, device=device,
+                                              strategy=strategy)
+        if notes:
+            warn(unusual_holes(path.name, notes))
         stem = _unique_stem(path, written)
         written.append(images.write_png(out_dir / f"{stem}_inpainted.png", result))
         written.append(images.write_png(out_dir / f"{stem}_comparison.png",
@@ -112,45 +121,26 @@ def run_images(runner: Any, spec: dict[str, Any], paths: Sequence[Path], *, out_
 
 
 def inpaint_one(generator: Any, spec: dict[str, Any], pixels: np.ndarray, path: Path, *,
-                masks: Optional[MaskFolder], masker: Any, seed: int,
-                device: str = "cpu") -> tuple[np.ndarray, np.ndarray]:
-    """``(result pixels, hole)`` for one image at its own size (see the module doc)."""
+                masks: Optional[MaskFolder], masker: Any, seed: int, device: str = "cpu",
+                strategy: str = "auto") -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """``(result pixels, hole, notes on unusual holes)`` for one image at its own size."""
     height, width = pixels.shape[:2]
-    model_h, model_w = spec["size"]
     if masks is not None:
         hole = masks.hole(path, height, width)
-        hole_small = model_hole(hole, model_h, model_w)
     else:
-        hole_small = recipe_hole(masker, seed, path.stem, model_h, model_w)
-        hole = image_hole(hole_small, height, width)
-    unit = images.to_unit(pixels)
-    small = images.resize(images.convert_channels(unit, spec["channels"]), model_h, model_w)
-    filled = complete(generator, small, hole_small, spec, device)
-    back = images.convert_channels(images.resize(filled, height, width), unit.shape[2])
-    return images.fill_hole(pixels, back, hole), hole
+        model_h, model_w = spec["size"]
+        hole = image_hole(recipe_hole(masker, seed, path.stem, model_h, model_w), height, width)
+    fill.check_hole(hole, path)
+    result, notes = fill.fill_pixels(generator, spec, pixels, hole, strategy=strategy,
+                                     device=device)
+    return result, hole, notes
 
 
-def complete(generator: Any, image: np.ndarray, hole: np.ndarray, spec: dict[str, Any],
-             device: Any) -> np.ndarray:
-    """The generator's completion of a model-size image: (H, W, C) float in [0, 1]."""
-    import torch
-
-    from ..data import middle
-    from ..steps import complete as composite
-
-    low, high = spec["value_range"]
-    target = torch.from_numpy(np.ascontiguousarray(image.transpose(2, 0, 1)))[None]
-    target = (target * (high - low) + low).to(device)
-    mask = torch.from_numpy(hole.astype(np.float32))[None, None].to(device)
-    batch = {"image": target, "input": target * (1 - mask), "mask": mask}
-    if spec["output_region"] == "hole_box":
-        from ..data import hole_box
-
-        batch["hole_box"] = hole_box(mask[0].cpu())[None]
-    output = composite(generator, batch, spec["output_region"], spec["blend"],
-                       middle(spec["value_range"]))
-    unit = ((output - low) / (high - low)).clamp(0, 1)
-    return unit[0].permute(1, 2, 0).float().cpu().numpy()
+def unusual_holes(name: str, notes: list[str]) -> str:
+    """One warning line for an image whose holes are unlike the model's training holes."""
+    more = f" (and {len(notes) - 1} more such hole{'s' if len(notes) > 2 else ''})" \
+        if len(notes) > 1 else ""
+    return f"{name}: {notes[0]}{more}; its fill may be poor"
 
 
 def load(checkpoint: Path, device: str, registries) -> tuple[Any, Any, dict[str, Any]]:
@@ -171,7 +161,21 @@ def load_any(checkpoint: Path, device: str, registries) -> tuple[Any, Any, dict[
         spec = specs.check(state["data_spec"], str(checkpoint))
     else:
         spec = _older_checkpoint_spec(checkpoint, recipe, generator, registries)
-    return generator, recipe, spec
+    return generator, recipe, with_training_holes(spec, registries)
+
+
+def with_training_holes(spec: dict[str, Any], registries) -> dict[str, Any]:
+    """``spec`` with the figures of its training holes, measured from its masker where a
+    checkpoint written before they were recorded lacks them (and the masker is installed)."""
+    if "holes" in spec or spec["masker"]["name"] == "none" or spec["conditional_input"]:
+        return spec
+    from ..hole_stats import of_masker
+
+    try:
+        masker = masker_of(spec, registries)
+    except Exception:  # noqa: BLE001 - a masker gone missing: windows use their defaults
+        return spec
+    return {**spec, "holes": of_masker(masker, *spec["size"])}
 
 
 def _check_inpainter(spec: dict[str, Any], source: Path) -> None:
