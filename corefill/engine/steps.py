@@ -84,15 +84,22 @@ def residual_complete(generator: Callable, batch: dict[str, Any], region: Option
     image, mask = batch["image"], batch["mask"]
     with torch.no_grad():  # a function of the known pixels alone: nothing to learn in it
         prefill = harmonic_fill(image, mask, middle=middle)
-    net_input = batch["input"]
+    return prefill + residual_correction(generator, batch, prefill, region, middle)
+
+
+def residual_correction(generator: Callable, batch: dict[str, Any], prefill: torch.Tensor,
+                        region: Optional[str], middle: float) -> torch.Tensor:
+    """What a residual generator adds to ``prefill`` (the harmonic fill): its output less
+    ``middle``, in the hole only (inference brings in a fill solved at another scale)."""
+    mask, net_input = batch["mask"], batch["input"]
     if net_input.shape != prefill.shape:
         raise ValueError(f"blend residual fills the hole of the generator's input, which "
                          f"must be the masked image (shape {tuple(prefill.shape)}), got "
                          f"{tuple(net_input.shape)}")
     output = generator(net_input * (1.0 - mask) + mask * prefill.to(net_input.dtype), mask)
     if region == "hole_box":
-        output = paste(output, torch.full_like(image, middle), batch["hole_box"])
-    return prefill + mask * (output - middle)
+        output = paste(output, torch.full_like(prefill, middle), batch["hole_box"])
+    return mask * (output - middle)
 
 
 def discriminator_view(kind: str, images: torch.Tensor, batch: dict[str, Any]) -> torch.Tensor:

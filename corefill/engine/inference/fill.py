@@ -13,7 +13,7 @@ Arrays are (H, W, C) float32 in [0, 1] in the model's channels; holes bool (H, W
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Callable, Optional
 
 import numpy as np
 
@@ -80,8 +80,13 @@ def fill_crop(runner: Callable, spec: dict[str, Any], unit: np.ndarray, hole: np
     holes = [windows.cut(hole[:, :, None], window)[:, :, 0] for _, window in tiles]
     small = np.stack([resize(image, model_side, model_side) for image in shown])
     small_holes = np.stack([model_hole(h, model_side, model_side) for h in holes])
-    filled = complete(runner, small, small_holes, spec, device, correction=residual)
     base = harmonic(unit, hole) if residual else np.zeros_like(unit)
+    # A residual model corrects the harmonic fill: the exact one, solved once for the
+    # image, brought to each window's scale (solving it again per window costs more than
+    # the model).
+    prefills = np.stack([resize(windows.cut(base, window), model_side, model_side)
+                         for _, window in tiles]) if residual else None
+    filled = complete(runner, small, small_holes, spec, device, prefills=prefills)
     total = np.zeros(unit.shape, np.float64)
     weight = np.zeros(hole.shape, np.float64)
     for (index, window), values in zip(tiles, filled):
@@ -98,29 +103,51 @@ def fill_crop(runner: Callable, spec: dict[str, Any], unit: np.ndarray, hole: np
 
 
 def harmonic(unit: np.ndarray, hole: np.ndarray) -> np.ndarray:
-    """The exact harmonic (membrane) fill of an (H, W, C) image at its own resolution."""
-    import torch
+    """The exact harmonic (membrane) fill of an (H, W, C) image at its own resolution: the
+    training's fill (:func:`corefill.nn.blend.harmonic_fill`: the Laplace equation on the
+    hole, image borders reflecting), solved directly on the hole's pixels (a sparse LU:
+    one factorisation for every channel; conjugate gradients on a stroke across a large
+    image take hundreds of sweeps of the whole image)."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.linalg import splu
 
-    from ...nn.blend import harmonic_fill
-
-    image = torch.from_numpy(np.ascontiguousarray(unit.transpose(2, 0, 1)))[None]
-    mask = torch.from_numpy(hole.astype(np.float32))[None, None]
-    with torch.no_grad():
-        filled = harmonic_fill(image * (1 - mask), mask, middle=0.5)
-    return filled[0].permute(1, 2, 0).numpy()
+    height, width = hole.shape
+    rows, cols = np.nonzero(hole)
+    index = np.full(hole.shape, -1, np.int64)
+    index[rows, cols] = np.arange(rows.size)
+    degree = np.zeros(rows.size)
+    entries: list[tuple[np.ndarray, np.ndarray]] = []
+    rhs = np.zeros((rows.size, unit.shape[2]))
+    for d_row, d_col in ((-1, 0), (1, 0), (0, -1), (0, 1)):
+        n_row, n_col = rows + d_row, cols + d_col
+        inside = (n_row >= 0) & (n_row < height) & (n_col >= 0) & (n_col < width)
+        degree += inside
+        at, n_row, n_col = np.flatnonzero(inside), n_row[inside], n_col[inside]
+        neighbour = index[n_row, n_col]
+        unknown = neighbour >= 0
+        entries.append((at[unknown], neighbour[unknown]))
+        np.add.at(rhs, at[~unknown], unit[n_row[~unknown], n_col[~unknown]])
+    first = np.concatenate([np.arange(rows.size)] + [a for a, _ in entries])
+    second = np.concatenate([np.arange(rows.size)] + [b for _, b in entries])
+    values = np.concatenate([degree] + [-np.ones(a.size) for a, _ in entries])
+    matrix = coo_matrix((values, (first, second)), shape=(rows.size, rows.size)).tocsc()
+    result = unit.copy()
+    result[rows, cols] = splu(matrix).solve(rhs).astype(unit.dtype)
+    return result
 
 
 def complete(runner: Callable, images: np.ndarray, holes: np.ndarray, spec: dict[str, Any],
-             device: Any, *, correction: bool = False) -> np.ndarray:
+             device: Any, *, prefills: Optional[np.ndarray] = None) -> np.ndarray:
     """The model's completion of model-size images (N, H, W, C) with holes (N, H, W), in
-    [0, 1]; with ``correction`` only what a residual model adds to the harmonic fill."""
+    [0, 1]; given the harmonic fills of the images (``prefills``), only what a residual
+    model adds to them."""
     groups = _groups(holes) if spec["output_region"] == "hole_box" else [range(len(holes))]
     out = np.zeros(images.shape, np.float32)
     for group in groups:
         for start in range(0, len(group), BATCH):
             chosen = list(group[start:start + BATCH])
             out[chosen] = _forward(runner, images[chosen], holes[chosen], spec, device,
-                                   correction)
+                                   None if prefills is None else prefills[chosen])
     return out
 
 
@@ -137,28 +164,31 @@ def _groups(holes: np.ndarray) -> list[list[int]]:
 
 
 def _forward(runner: Callable, images: np.ndarray, holes: np.ndarray, spec: dict[str, Any],
-             device: Any, correction: bool) -> np.ndarray:
+             device: Any, prefills: Optional[np.ndarray]) -> np.ndarray:
     import torch
 
-    from ...nn.blend import harmonic_fill
     from ..data import hole_box, middle
-    from ..steps import complete as composite
+    from ..steps import complete as composite, residual_correction
 
     low, high = spec["value_range"]
-    target = torch.from_numpy(np.ascontiguousarray(images.transpose(0, 3, 1, 2)))
-    target = (target * (high - low) + low).to(device)
+
+    def tensor(array: np.ndarray) -> torch.Tensor:  # (N, H, W, C) in [0, 1] -> the model's
+        nchw = torch.from_numpy(np.ascontiguousarray(array.transpose(0, 3, 1, 2)))
+        return (nchw * (high - low) + low).to(device)
+
+    target = tensor(images)
     mask = torch.from_numpy(holes.astype(np.float32))[:, None].to(device)
     batch = {"image": target, "input": target * (1 - mask), "mask": mask}
     if spec["output_region"] == "hole_box":
         batch["hole_box"] = torch.stack([hole_box(m) for m in mask.cpu()])
+    centre = middle(spec["value_range"])
     with torch.no_grad():
-        output = composite(runner, batch, spec["output_region"], spec["blend"],
-                           middle(spec["value_range"]))
-        if correction:  # the harmonic fill the model started from, at the same scale
-            output = low + output - harmonic_fill(target, mask, middle=middle(spec["value_range"]))
-    unit = (output - low) / (high - low)
-    if not correction:
-        unit = unit.clamp(0, 1)
+        if prefills is None:
+            unit = ((composite(runner, batch, spec["output_region"], spec["blend"], centre)
+                     - low) / (high - low)).clamp(0, 1)
+        else:
+            unit = residual_correction(runner, batch, tensor(prefills), spec["output_region"],
+                                       centre) / (high - low)
     return unit.permute(0, 2, 3, 1).float().cpu().numpy()
 
 
