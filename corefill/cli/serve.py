@@ -1,4 +1,4 @@
-"""``corefill serve``: a web page to try a checkpoint (the ``serve`` extra; imports lazily)."""
+"""``corefill serve``: a page to try checkpoints side by side (the serve extra; lazy imports)."""
 from __future__ import annotations
 
 import click
@@ -21,31 +21,42 @@ def _require_extra() -> None:
 
 
 @click.command()
-@click.option("--checkpoint", required=True, type=click.Path(exists=True, dir_okay=False),
-              help="A trained checkpoint, e.g. RUN/checkpoints/best.pt.")
+@click.option("--checkpoint", "checkpoints", required=True, multiple=True,
+              type=click.Path(exists=True, dir_okay=False),
+              help="A trained checkpoint, e.g. RUN/checkpoints/best.pt. Repeat it to show "
+                   "several models side by side, in the order given.")
 @click.option("--port", type=click.IntRange(0, 65535), default=7860, show_default=True)
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on. 0.0.0.0 opens the page to the network: anyone "
                    "who can reach it can run the model and upload files.")
 @click.option("--device", type=click.Choice(["cpu", "cuda"]), default="cpu", show_default=True)
-def serve(checkpoint: str, port: int, host: str, device: str) -> None:
-    """A page to try CHECKPOINT: open or pick an image, paint the hole, Fill.
+def serve(checkpoints: tuple[str, ...], port: int, host: str, device: str) -> None:
+    """A page to try the checkpoints: open or pick an image, paint the hole, Fill.
 
     \b
-    The model's result is shown beside Telea's (cv2.inpaint on the same mask) with the
-    run's test report, and downloads as a PNG at the image's own size and depth. A
-    translation model (pix2pix) takes a conditioning image (a segmentation) instead.
+    Each model's fill is shown, labelled by its run, beside Telea's (cv2.inpaint on the
+    same mask), with notes where a hole is unlike those the model trained on, and
+    downloads as a PNG at the image's own size and depth. The page says for which holes
+    each model is meant and lets you choose the strategy: auto (the model's own
+    choice), crop (each hole in windows scaled like its training holes, at the image's
+    resolution) or resize (the whole image at the model's size and back: thin strokes
+    on large images come back blurred). Strokes can be undone and redone (Ctrl+Z,
+    Ctrl+Shift+Z or Ctrl+Y). Each run's test report is shown below.
+
+    \b
+    A translation model (pix2pix) takes a conditioning image (a segmentation) instead;
+    translation and inpainting models are not served together.
     """
     _require_extra()
     import uvicorn
 
-    from ..serve import create_app  # imports torch and loads the checkpoint
+    from ..serve import create_app  # imports torch and loads the checkpoints
 
-    app = create_app(checkpoint, device=device)
+    app = create_app(list(checkpoints), device=device)
     listening = _bind(host, port)  # bound first, so --port 0 prints the port it got
     shown = f"[{host}]" if ":" in host else host
-    click.echo(f"serving {checkpoint} at http://{shown}:{listening.getsockname()[1]}/ "
-               "(Ctrl+C to stop)")
+    click.echo(f"serving {', '.join(dict.fromkeys(checkpoints))} at "
+               f"http://{shown}:{listening.getsockname()[1]}/ (Ctrl+C to stop)")
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"warning: listening on {host}: anyone who can reach this address can "
                    "run the model and upload files", err=True)

@@ -1,13 +1,18 @@
 """The Starlette app: the page, and a small JSON API it calls.
 
-    GET  /                     the page (static/index.html, page.js, page.css)
-    GET  /api/info             mode (inpainting | translation), data spec, the run's report
-    GET  /api/samples          the run's test images: [{key, name, source}], note
+    GET  /                     the page (static/index.html, page.js, mask.js, report.js, page.css)
+    GET  /api/info             mode (inpainting | translation), strategies, and per model
+                               (in the order served): label, run, checkpoint, data spec,
+                               its training holes, the strategy each choice means for it,
+                               the run's report
+    GET  /api/samples          the first model's run's test images: [{key, name, source}], note
     GET  /api/samples/{key}    one of them as PNG
     POST /api/preview          form: image (file) -> {preview: 8-bit PNG data URL, width, ...}
-    POST /api/fill             form: image (file), mask (file, white = hole)
-                               -> {result, telea: PNG data URLs, width, height, ...}
-    POST /api/translate        form: condition (file) -> {result: PNG data URL, ...}
+    POST /api/fill             form: image (file), mask (file, white = hole), strategy
+                               (auto | crop | resize; default auto) -> {models: [{label,
+                               strategy, result: PNG data URL, notes: [line]}], telea: PNG
+                               data URL, width, height, depth, hole_pixels, strategy}
+    POST /api/translate        form: condition (file) -> {models: [{label, result}], ...}
 
 Every refusal is a 4xx JSON ``{"error": one line}``; an unexpected failure is a 500 with one
 line too (the traceback goes to the server's console, never to the page).
@@ -27,9 +32,10 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from ..errors import CorefillError
 from . import uploads
-from .model import ServedModel
-from .run_info import Samples, report_summary
+from .lineup import Lineup
+from .run_info import Samples
 from .uploads import BadInput
 
 STATIC = Path(__file__).parent / "static"
@@ -74,9 +80,12 @@ def _png_url(pixels) -> str:
     return "data:image/png;base64," + base64.b64encode(encode_png(pixels)).decode("ascii")
 
 
-async def _form_file(request: Request, field: str) -> tuple[bytes, str]:
+async def _form(request: Request):
+    return await request.form(max_files=4, max_fields=8)
+
+
+async def _form_file(form, field: str) -> tuple[bytes, str]:
     """The bytes and file name of upload ``field``; a 400 naming it when it is missing."""
-    form = await request.form(max_files=4, max_fields=8)
     upload = form.get(field)
     if upload is None or isinstance(upload, str):
         raise BadInput(400, f"no {field} file in the request (form field '{field}')")
@@ -84,6 +93,17 @@ async def _form_file(request: Request, field: str) -> tuple[bytes, str]:
     if len(data) > uploads.MAX_FILE_BYTES:
         raise uploads.too_large(len(data))
     return data, upload.filename or field
+
+
+def _strategy(form) -> str:
+    """The form's ``strategy`` (default auto); a 422 naming the choices otherwise."""
+    from ..engine.inference.fill import STRATEGIES
+
+    value = form.get("strategy") or "auto"
+    if not isinstance(value, str) or value not in STRATEGIES:
+        shown = repr(value if isinstance(value, str) else "a file")[:60]
+        raise BadInput(422, f"strategy must be one of {', '.join(STRATEGIES)}, got {shown}")
+    return value
 
 
 def _eight_bit(pixels):
@@ -103,28 +123,28 @@ def _describe(pixels) -> str:
     return f"{pixels.dtype.itemsize * 8}-bit {kind}{alpha}"
 
 
-def create_app(model: ServedModel) -> Starlette:
-    """The app serving ``model`` (loaded once, at start: a checkpoint that does not fit
-    is the CLI's one-line error, not a page)."""
-    samples = Samples(model)
+def create_app(lineup: Lineup) -> Starlette:
+    """The app serving ``lineup``'s models (loaded once, at start: a checkpoint that does
+    not fit is the CLI's one-line error, not a page)."""
+    from ..engine.inference.fill import STRATEGIES
+
+    samples = Samples(lineup.models[0])
 
     async def page(_request: Request) -> Response:
         return Response((STATIC / "index.html").read_text(encoding="utf-8"),
                         media_type="text/html")
 
     async def info(_request: Request) -> JSONResponse:
-        spec = model.spec
+        models = await run_in_threadpool(lineup.describe)  # reports are read as they are now
         return JSONResponse({
-            "mode": model.mode, "checkpoint": str(model.checkpoint), "run": str(model.run),
-            "recipe": model.recipe.name, "generator": model.recipe.generator.name,
-            "spec": {k: spec.get(k) for k in ("size", "channels", "input_channels",
-                                              "value_range", "mask_polarity", "output_region")},
+            "mode": lineup.mode, "strategies": list(STRATEGIES), "default_strategy": "auto",
             "limits": {"file_bytes": uploads.MAX_FILE_BYTES, "pixels": uploads.MAX_PIXELS},
-            "report": report_summary(model.run),
+            "models": models,
         })
 
     async def sample_list(_request: Request) -> JSONResponse:
-        return JSONResponse(await run_in_threadpool(samples.listing))
+        listing = await run_in_threadpool(samples.listing)
+        return JSONResponse({**listing, "run": lineup.labels[0]})
 
     async def sample(request: Request) -> Response:
         from ..engine.inference.images import encode_png
@@ -135,7 +155,7 @@ def create_app(model: ServedModel) -> Starlette:
         return Response(encode_png(pixels), media_type="image/png")
 
     async def preview(request: Request) -> JSONResponse:
-        image, name = await _form_file(request, "image")
+        image, name = await _form_file(await _form(request), "image")
 
         def work() -> dict[str, Any]:
             pixels = uploads.read_upload(image, name)
@@ -145,30 +165,37 @@ def create_app(model: ServedModel) -> Starlette:
         return JSONResponse(await run_in_threadpool(work))
 
     async def fill(request: Request) -> JSONResponse:
-        if model.translation:
-            raise BadInput(409, "this model translates a conditioning image: use /api/translate")
-        image, image_name = await _form_file(request, "image")
-        mask, mask_name = await _form_file(request, "mask")
+        if lineup.translation:
+            raise BadInput(409, "this page serves translation models: use /api/translate")
+        form = await _form(request)
+        image, image_name = await _form_file(form, "image")
+        mask, mask_name = await _form_file(form, "mask")
+        strategy = _strategy(form)
 
         def work() -> dict[str, Any]:
             pixels = uploads.read_upload(image, image_name)
             hole = uploads.read_hole(mask, mask_name, *pixels.shape[:2])
-            result, telea = model.fill(pixels, hole)
-            return {"result": _png_url(result), "telea": _png_url(telea),
+            try:
+                filled, telea = lineup.fill(pixels, hole, strategy)
+            except CorefillError as exc:  # e.g. a mask that leaves nothing known
+                raise BadInput(422, str(exc).replace("upload: ", "", 1)) from None
+            models = [{**entry, "result": _png_url(entry["result"])} for entry in filled]
+            return {"models": models, "telea": _png_url(telea), "strategy": strategy,
                     "width": int(pixels.shape[1]), "height": int(pixels.shape[0]),
                     "depth": int(pixels.dtype.itemsize * 8), "hole_pixels": int(hole.sum())}
 
         return JSONResponse(await run_in_threadpool(work))
 
     async def translate(request: Request) -> JSONResponse:
-        if not model.translation:
-            raise BadInput(409, "this model fills painted holes: use /api/fill")
-        condition, name = await _form_file(request, "condition")
+        if not lineup.translation:
+            raise BadInput(409, "this page serves models that fill painted holes: use /api/fill")
+        condition, name = await _form_file(await _form(request), "condition")
 
         def work() -> dict[str, Any]:
             pixels = uploads.read_upload(condition, name)
-            result = model.translate(pixels)
-            return {"result": _png_url(result), "width": int(pixels.shape[1]),
+            models = [{**entry, "result": _png_url(entry["result"])}
+                      for entry in lineup.translate(pixels)]
+            return {"models": models, "width": int(pixels.shape[1]),
                     "height": int(pixels.shape[0])}
 
         return JSONResponse(await run_in_threadpool(work))

@@ -1,8 +1,10 @@
 """The served model: a checkpoint loaded once, and the two things the page asks of it.
 
 - inpainting models: fill a painted hole (1 = hole) at the image's own size through
-  ``corefill inpaint``'s pipeline (model-size round trip, only the hole taken back, known
-  pixels exactly the original's), with Telea's result on the same hole beside it;
+  ``corefill inpaint``'s pipeline (the strategy's windows or whole-image round trip, only
+  the hole taken back, known pixels exactly the original's), with notes on holes unlike
+  its training holes (:func:`holes_line` says which those were); Telea's result on the
+  same hole goes beside it;
 - translation models (``data_spec.conditional_input``, e.g. pix2pix: segmentation -> MRI):
   generate the whole image from a conditioning image.
 
@@ -15,13 +17,14 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
 import numpy as np
 
 from ..engine.inference import images
 
 TELEA_RADIUS = 3.0  # the telea baseline's default radius
+CENTRED = 0.02  # training holes all this close to the centre (fraction of the side): centred
 
 
 class _GivenHole:
@@ -60,17 +63,34 @@ class ServedModel:
     def mode(self) -> str:
         return "translation" if self.translation else "inpainting"
 
-    def fill(self, pixels: np.ndarray, hole: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    @property
+    def run_name(self) -> str:
+        return self.run.name
+
+    def strategy_for(self, strategy: str) -> str:
+        """What ``strategy`` (auto | crop | resize) means for this model: crop or resize."""
+        from ..engine.inference.fill import resolve
+
+        return resolve(strategy, self.spec)
+
+    def fill(self, pixels: np.ndarray, hole: np.ndarray,
+             strategy: str = "auto") -> tuple[np.ndarray, np.ndarray]:
         """``(model result, Telea result)``, both at ``pixels``' size, channels and depth."""
+        result, _ = self.fill_with_notes(pixels, hole, strategy)
+        return result, telea(pixels, hole)
+
+    def fill_with_notes(self, pixels: np.ndarray, hole: np.ndarray,
+                        strategy: str = "auto") -> tuple[np.ndarray, list[str]]:
+        """``(model result, notes on holes unlike the model's training holes)``."""
         import torch
 
         from ..engine.inference.run import inpaint_one
 
         with self._lock, torch.no_grad():
-            result, _ = inpaint_one(self.generator, self.spec, pixels, Path("upload"),
-                                    masks=_GivenHole(hole), masker=None, seed=0,
-                                    device=self.device)
-        return result, telea(pixels, hole)
+            result, _, notes = inpaint_one(self.generator, self.spec, pixels, Path("upload"),
+                                           masks=_GivenHole(hole), masker=None, seed=0,
+                                           device=self.device, strategy=strategy)
+        return result, notes
 
     def translate(self, condition: np.ndarray) -> np.ndarray:
         """The generated image (uint8, model channels) at the conditioning image's size."""
@@ -94,6 +114,43 @@ class ServedModel:
         unit = ((output - low) / (high - low)).clamp(0, 1)[0].permute(1, 2, 0).float().cpu()
         full = images.resize(unit.numpy(), height, width)
         return np.round(np.clip(full, 0, 1) * 255.0).astype(np.uint8)
+
+
+def training_holes(spec: dict[str, Any]) -> Optional[dict[str, Any]]:
+    """The holes a model trained on, in pixels of its own size: thickness and extent (5th
+    and 95th percentiles, :mod:`corefill.engine.hole_stats`) and whether they were all
+    centred; None for a translation model or a spec that does not record them."""
+    holes = spec.get("holes")
+    if spec["conditional_input"] or not holes:
+        return None
+    side = min(spec["size"])
+
+    def pixels(name: str) -> list[int]:
+        low, _, high = holes[name]
+        return [max(1, round(low * side)), max(1, round(high * side))]
+
+    return {"thickness_px": pixels("thickness"), "extent_px": pixels("extent"),
+            "centred": holes["centre_offset"][2] < CENTRED}
+
+
+def holes_line(spec: dict[str, Any]) -> str:
+    """For which holes the model is meant, e.g. "trained on holes 3-32 px thick and 8-48
+    px across, in 64² grey images"."""
+    height, width = spec["size"]
+    images_of = f"{height}²" if height == width else f"{height}×{width}"
+    images_of += " RGB images" if spec["channels"] == 3 else " grey images"
+    if spec["conditional_input"]:
+        return f"generates whole {images_of} from a conditioning image"
+    holes = training_holes(spec)
+    if holes is None:
+        return f"trained on {images_of} (its training holes are not recorded)"
+    centred = ", centred," if holes["centred"] else ""
+    return (f"trained on holes {_span(holes['thickness_px'])} px thick and "
+            f"{_span(holes['extent_px'])} px across{centred} in {images_of}")
+
+
+def _span(pair: list[int]) -> str:
+    return str(pair[0]) if pair[0] == pair[1] else f"{pair[0]}-{pair[1]}"
 
 
 def encode_condition(condition: np.ndarray, spec: dict[str, Any]) -> np.ndarray:

@@ -1,6 +1,7 @@
 """corefill serve's API through Starlette's TestClient, on a real one-step knee checkpoint:
 fill (at the image's own size, channels and depth), Telea on the same hole, the run's
-report and test images, and every refusal as a 4xx with one line."""
+report and test images, and every refusal as a 4xx with one line. Several checkpoints side
+by side, strategies and notes: test_lineup.py."""
 import base64
 import json
 
@@ -41,7 +42,8 @@ def test_fill_keeps_the_known_pixels_and_regenerates_the_painted_hole(client, ph
     response = _fill(client, png_bytes(photo), png_bytes(mask))
     assert response.status_code == 200, response.text
     answer = response.json()
-    result, telea = _data_url(answer["result"]), _data_url(answer["telea"])
+    assert [m["label"] for m in answer["models"]] == ["knee"]
+    result, telea = _data_url(answer["models"][0]["result"]), _data_url(answer["telea"])
     hole = mask > 0
     assert result.shape == photo.shape and result.dtype == np.uint8  # RGB stays RGB
     assert np.array_equal(result[~hole], photo[~hole])
@@ -59,7 +61,7 @@ def test_a_16_bit_grey_image_comes_back_16_bit_and_a_mask_of_another_size_is_res
     mask = _mask(154, 202, (40, 100, 60, 140))  # twice the image's size
     response = _fill(client, png_bytes(scan), png_bytes(mask), name="scan.png")
     assert response.status_code == 200, response.text
-    result = _data_url(response.json()["result"])
+    result = _data_url(response.json()["models"][0]["result"])
     assert result.shape == (77, 101, 1) and result.dtype == np.uint16
     hole = cv2.resize(mask, (101, 77), interpolation=cv2.INTER_NEAREST) > 0
     assert np.array_equal(result[~hole, 0], scan[~hole])
@@ -68,11 +70,13 @@ def test_a_16_bit_grey_image_comes_back_16_bit_and_a_mask_of_another_size_is_res
 
 def test_info_carries_the_data_spec_and_the_runs_report(client, knee_run):
     info = client.get("/api/info").json()
-    assert info["mode"] == "inpainting"
-    assert info["spec"]["size"] == [64, 64] and info["spec"]["channels"] == 1
-    assert info["spec"]["mask_polarity"] == "1=hole"
+    assert info["mode"] == "inpainting" and len(info["models"]) == 1
+    model = info["models"][0]
+    assert model["label"] == model["run"] == "knee" and model["checkpoint"].endswith("best.pt")
+    assert model["spec"]["size"] == [64, 64] and model["spec"]["channels"] == 1
+    assert model["spec"]["mask_polarity"] == "1=hole"
     report = json.loads((knee_run / "report.json").read_text())
-    shown = info["report"]
+    shown = model["report"]
     assert shown["verdict"] == [v["sentence"] for v in report["verdict"]] and shown["verdict"]
     rows = {row["model"]: row["metrics"]["psnr_hole"] for row in shown["rows"]}
     assert rows == pytest.approx({k: v["metrics"]["psnr_hole"]
@@ -86,11 +90,12 @@ def test_a_run_without_report_says_so(knee_run, tmp_path):
     (tmp_path / "checkpoints").mkdir()
     shutil.copy(knee_run / "checkpoints" / "best.pt", tmp_path / "checkpoints" / "best.pt")
     info = TestClient(create_app(tmp_path / "checkpoints" / "best.pt")).get("/api/info").json()
-    assert "report.json not found" in info["report"]["missing"]
+    assert "report.json not found" in info["models"][0]["report"]["missing"]
 
 
 def test_test_images_come_from_the_test_split_and_preprocessing(client, knee_run):
     listing = client.get("/api/samples").json()
+    assert listing["run"] == "knee"
     sources = {s["source"] for s in listing["samples"]}
     assert sources == {"test split", "set apart by preprocessing"}, listing
     first = listing["samples"][0]
@@ -102,7 +107,9 @@ def test_test_images_come_from_the_test_split_and_preprocessing(client, knee_run
 def test_the_page_and_its_script_are_served(client):
     page = client.get("/")
     assert page.status_code == 200 and '<canvas id="view"' in page.text
-    assert client.get("/static/page.js").status_code == 200
+    for script in ("page.js", "mask.js", "report.js"):
+        assert f'src="/static/{script}"' in page.text
+        assert client.get(f"/static/{script}").status_code == 200
 
 
 def test_preview_describes_the_image(client):

@@ -23,6 +23,18 @@ def test_help_names_the_host_and_what_opening_it_exposes():
     out = " ".join(result.output.split())
     assert result.exit_code == 0 and "--host" in out and "127.0.0.1" in out
     assert "anyone who can reach it can run the model and upload files" in out
+    assert "Repeat it to show several models side by side" in out
+    assert "auto" in out and "crop" in out and "resize" in out and "Ctrl+Z" in out
+
+
+def test_translation_and_inpainting_checkpoints_together_are_one_line(knee_run, pix2pix_run,
+                                                                     capsys):
+    knee, pix2pix = (run / "checkpoints" / "best.pt" for run in (knee_run, pix2pix_run))
+    code, out, err = _serve(capsys, "--checkpoint", str(knee), "--checkpoint", str(pix2pix),
+                            "--port", "0")
+    assert code == 2 and err.count("\n") == 1 and not out
+    assert err.startswith(f"error: cannot serve {pix2pix} (translation) beside {knee} "
+                          "(inpainting): one page serves one kind")
 
 
 def test_weights_that_do_not_fit_are_one_line(knee_run, tmp_path, capsys):

@@ -23,7 +23,7 @@ def _translate(client, pixels, name="seg.png"):
 
 def _result(response) -> np.ndarray:
     assert response.status_code == 200, response.text
-    url = response.json()["result"]
+    url = response.json()["models"][0]["result"]
     return decode_png(base64.b64decode(url.split(",", 1)[1]))
 
 
@@ -39,9 +39,12 @@ def segmentation(client) -> np.ndarray:
 
 def test_info_says_translation_with_the_input_channels(client):
     info = client.get("/api/info").json()
-    assert info["mode"] == "translation" and info["spec"]["input_channels"] == 4
-    assert info["report"]["verdict"] and {r["model"] for r in info["report"]["rows"]} == {
+    model = info["models"][0]
+    assert info["mode"] == "translation" and model["spec"]["input_channels"] == 4
+    assert model["report"]["verdict"] and {r["model"] for r in model["report"]["rows"]} == {
         "trained", "label-mean"}
+    assert model["holes"] is None and model["strategy_in_force"] == {}
+    assert model["holes_line"] == "generates whole 128² grey images from a conditioning image"
 
 
 def test_test_label_maps_round_trip_to_the_datasets_own_encoding(segmentation):
@@ -89,3 +92,17 @@ def test_refusals_for_a_translation_model(client, segmentation):
     response = client.post("/api/fill", files={"image": ("s.png", png_bytes(segmentation)),
                                                "mask": ("m.png", png_bytes(segmentation))})
     assert response.status_code == 409 and "/api/translate" in response.json()["error"]
+
+
+def test_two_translation_checkpoints_generate_side_by_side(pix2pix_run, segmentation):
+    checkpoints = pix2pix_run / "checkpoints"
+    both = TestClient(create_app([checkpoints / "best.pt", checkpoints / "last.pt"]))
+    labels = [m["label"] for m in both.get("/api/info").json()["models"]]
+    assert labels == ["pix2pix/best.pt", "pix2pix/last.pt"]
+    answer = _translate(both, segmentation).json()
+    assert [m["label"] for m in answer["models"]] == labels
+    assert all(_result_of(m).shape == (128, 128, 1) for m in answer["models"])
+
+
+def _result_of(entry) -> np.ndarray:
+    return decode_png(base64.b64decode(entry["result"].split(",", 1)[1]))

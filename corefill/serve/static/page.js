@@ -1,14 +1,20 @@
 // corefill serve: open or pick an image, paint the hole (white = hole = 1 in the mask
-// sent), Fill, compare with Telea, download. Translation models take a conditioning image
-// instead and have nothing to paint. Plain JS, no build step.
+// sent; strokes undo and redo, mask.js), choose the strategy, Fill, compare every model's
+// fill (with its notes) and Telea's, download. Translation models take a conditioning
+// image instead and have nothing to paint. Plain JS, no build step.
 "use strict";
 
 const $ = (id) => document.getElementById(id);
 const state = {
-  mode: "inpainting", file: null, name: "image.png", width: 0, height: 0,
-  scale: 1, painting: false, last: null, preview: null, mask: null,
+  mode: "inpainting", models: [], file: null, name: "image.png", width: 0, height: 0,
+  scale: 1, painting: false, preview: null, strokes, sentMask: null, answer: null,
 };
 window.corefill = state; // read by the browser test (and handy in the console)
+
+const STRATEGY_MEANING = {
+  crop: "each hole in windows scaled like its training holes, at your image's resolution",
+  resize: "the whole image at the model's size and back (thin strokes on large images blur)",
+};
 
 function say(text, isError = false) {
   $("message").textContent = text;
@@ -26,63 +32,49 @@ async function api(url, options) {
   return body;
 }
 
-// ---------------------------------------------------------------- the run and its report
-function fmt(value) {
-  if (value === null || value === undefined) return "–";
-  return Math.abs(value) >= 1000 ? value.toFixed(0) : value.toPrecision(4);
-}
-
-function renderReport(report) {
-  const body = $("report-body");
-  if (report.missing) { body.textContent = report.missing; return; }
-  const best = {};
-  for (const metric of report.metrics) {
-    const values = report.rows.map((r) => r.metrics[metric.name]).filter((v) => v !== null);
-    best[metric.name] = metric.higher_is_better ? Math.max(...values) : Math.min(...values);
-  }
-  const head = report.metrics.map((m) => `<th>${m.name} ${m.higher_is_better ? "↑" : "↓"}</th>`);
-  const rows = report.rows.map((row) => {
-    const cells = report.metrics.map((m) => {
-      const v = row.metrics[m.name];
-      return `<td class="${v === best[m.name] ? "best" : ""}">${fmt(v)}</td>`;
-    });
-    return `<tr><td>${row.model} <span class="quiet">(${row.role})</span></td>${cells.join("")}</tr>`;
-  });
-  const verdict = report.verdict.map((line) => `<li>${escapeHtml(line)}</li>`).join("");
-  const t = report.training || {};
-  const notes = [
-    `${report.images} test images, ${report.checkpoint} checkpoint` +
-      (t.steps !== undefined && t.steps !== null ? `, ${t.steps} training steps` : ""),
-    report.smoke_check ? "smoke check: few test images, the figures are rough" : "",
-    t.note ? escapeHtml(t.note) : "",
-  ].filter(Boolean).map((n) => `<p class="quiet">${n}</p>`).join("");
-  body.className = "";
-  body.innerHTML = `<table><tr><th>model</th>${head.join("")}</tr>${rows.join("")}</table>` +
-    (verdict ? `<ul class="verdict">${verdict}</ul>` : "<p>no verdict (no baseline)</p>") + notes;
-}
-
-function escapeHtml(text) {
-  const div = document.createElement("div");
-  div.textContent = text;
-  return div.innerHTML;
-}
-
+// ---------------------------------------------------------------- the models
 async function start() {
   const info = await api("/api/info");
   state.mode = info.mode;
-  const spec = info.spec;
-  $("mode").textContent = `· ${info.mode} · ${info.recipe}`;
-  $("model-line").textContent = `${info.generator}, trained on ${spec.size[0]}×${spec.size[1]} ` +
-    `${spec.channels === 3 ? "RGB" : "grey"} images (values ${spec.value_range.join("…")}); ` +
-    `other sizes are resized for the model and the result comes back at your image's size.`;
+  state.models = info.models;
+  const recipes = [...new Set(info.models.map((m) => m.recipe))].join(", ");
+  $("mode").textContent = `· ${info.mode} · ${recipes}`;
+  $("model-lines").innerHTML = info.models.map((model, i) =>
+    `<li id="model-line-${i}"><b>${escapeHtml(model.label)}</b>: ` +
+    `${escapeHtml(model.generator)}, ${escapeHtml(model.holes_line)}` +
+    `<span class="strategy-line" id="strategy-line-${i}"></span></li>`).join("");
+  info.models.forEach((model, i) => $("telea-panel").before(modelPanel(model, i)));
   if (info.mode === "translation") {
-    $("paint-tools").hidden = true;
-    $("telea-panel").hidden = true;
+    for (const id of ["paint-tools", "strategy-tools", "telea-panel"]) $(id).hidden = true;
     $("input-caption").textContent = "Conditioning image (e.g. a segmentation)";
     $("fill").textContent = "Generate";
   }
-  renderReport(info.report);
+  showStrategy();
+  renderReports(info.models);
   loadSamples();
+}
+
+function modelPanel(model, i) {
+  const figure = document.createElement("figure");
+  figure.className = "model-panel";
+  figure.id = `panel-${i}`;
+  figure.innerHTML =
+    `<figcaption><span class="label" title="${escapeHtml(model.checkpoint)}">` +
+    `${escapeHtml(model.label)}</span>` +
+    `<a id="download-${i}" class="button" download="result.png" hidden>Download PNG</a>` +
+    `</figcaption><img id="result-${i}" alt="${escapeHtml(model.label)}'s result">` +
+    `<p class="quiet fill-strategy" id="strategy-${i}"></p><ul class="notes" id="notes-${i}"></ul>`;
+  return figure;
+}
+
+// What the chosen strategy means for each model (auto is each model's own choice).
+function showStrategy() {
+  const chosen = $("strategy").value;
+  state.models.forEach((model, i) => {
+    const used = model.strategy_in_force[chosen];
+    $(`strategy-line-${i}`).textContent = used === undefined ? "" :
+      `; strategy ${chosen}${chosen === "auto" ? ` → ${used}` : ""}: ${STRATEGY_MEANING[used]}`;
+  });
 }
 
 async function loadSamples() {
@@ -113,16 +105,24 @@ async function openFile(file, name) {
   const picture = new Image();
   picture.onload = () => {
     Object.assign(state, { file, name, width: preview.width, height: preview.height,
-                           preview: picture });
+                           preview: picture, sentMask: null, answer: null });
     setupCanvas();
+    clearResults();
     $("fill").disabled = false;
-    $("result").removeAttribute("src");
-    $("telea").removeAttribute("src");
-    $("download").hidden = true;
     say(`${name}: ${preview.width}×${preview.height}, ${preview.description}` +
         (state.mode === "inpainting" ? ". Paint the hole, then Fill." : ". Press Generate."));
   };
   picture.src = preview.preview;
+}
+
+function clearResults() {
+  state.models.forEach((_, i) => {
+    $(`result-${i}`).removeAttribute("src");
+    $(`download-${i}`).hidden = true;
+    $(`strategy-${i}`).textContent = "";
+    $(`notes-${i}`).innerHTML = "";
+  });
+  $("telea").removeAttribute("src");
 }
 
 function setupCanvas() {
@@ -131,14 +131,16 @@ function setupCanvas() {
   const view = $("view");
   view.width = Math.round(state.width * state.scale);
   view.height = Math.round(state.height * state.scale);
-  for (const id of ["result", "telea"]) { // results shown at the canvas's size, pixels kept sharp
+  const shown = ["telea", ...state.models.map((_, i) => `result-${i}`)];
+  for (const id of shown) { // results shown at the canvas's size, pixels kept sharp
     Object.assign($(id).style, { width: `${view.width}px`, height: `${view.height}px`,
                                  imageRendering: state.scale > 1 ? "pixelated" : "auto" });
   }
-  state.mask = document.createElement("canvas");
-  state.mask.width = state.width;
-  state.mask.height = state.height;
-  redraw();
+  for (const figure of document.querySelectorAll(".model-panel")) {
+    figure.style.maxWidth = `${Math.max(view.width, 240)}px`; // notes wrap under the fill
+  }
+  resetMask(state.width, state.height);
+  historyChanged();
 }
 
 function redraw() {
@@ -152,7 +154,7 @@ function redraw() {
   tint.width = state.width;
   tint.height = state.height;
   const t = tint.getContext("2d");
-  t.drawImage(state.mask, 0, 0);
+  t.drawImage(strokes.canvas, 0, 0);
   t.globalCompositeOperation = "source-in";
   t.fillStyle = "rgb(255, 40, 40)";
   t.fillRect(0, 0, tint.width, tint.height);
@@ -162,53 +164,48 @@ function redraw() {
   ctx.globalAlpha = 1;
 }
 
-// ---------------------------------------------------------------- painting the mask
+// ---------------------------------------------------------------- painting, undo, redo
 function imagePoint(event) {
   const box = $("view").getBoundingClientRect();
   return { x: (event.clientX - box.left) / state.scale, y: (event.clientY - box.top) / state.scale };
 }
 
-function paint(from, to) {
-  const ctx = state.mask.getContext("2d");
-  const erase = $("eraser").checked;
-  ctx.globalCompositeOperation = erase ? "destination-out" : "source-over";
-  ctx.strokeStyle = ctx.fillStyle = "white";
-  ctx.lineWidth = Number($("size").value) / state.scale; // the size is in screen pixels
-  ctx.lineCap = ctx.lineJoin = "round";
-  ctx.beginPath();
-  ctx.moveTo(from.x, from.y);
-  ctx.lineTo(to.x, to.y);
-  ctx.stroke();
-  redraw();
-}
-
 function onDown(event) {
-  if (!state.mask || state.mode !== "inpainting") return;
+  if (!strokes.canvas || state.mode !== "inpainting") return;
   state.painting = true;
   $("view").setPointerCapture(event.pointerId);
-  state.last = imagePoint(event);
-  paint(state.last, state.last);
+  // The size is in screen pixels; the stroke keeps its width in image pixels.
+  beginStroke(imagePoint(event), $("eraser").checked, Number($("size").value) / state.scale);
+  redraw();
 }
 
 function onMove(event) {
   if (!state.painting) return;
-  const point = imagePoint(event);
-  paint(state.last, point);
-  state.last = point;
+  extendStroke(imagePoint(event));
+  redraw();
 }
 
-function onUp() { state.painting = false; }
+function onUp() {
+  if (!state.painting) return;
+  state.painting = false;
+  endStroke();
+  historyChanged();
+}
 
-function maskBlob() {
-  // White = hole (1), black = known (0), at the image's own size.
-  const out = document.createElement("canvas");
-  out.width = state.width;
-  out.height = state.height;
-  const ctx = out.getContext("2d");
-  ctx.fillStyle = "black";
-  ctx.fillRect(0, 0, out.width, out.height);
-  ctx.drawImage(state.mask, 0, 0);
-  return new Promise((resolve) => out.toBlob(resolve, "image/png"));
+function historyChanged() {
+  $("undo").disabled = !canUndo();
+  $("redo").disabled = !canRedo();
+  if (strokes.canvas) redraw();
+}
+
+function onKey(event) {
+  if (!(event.ctrlKey || event.metaKey) || event.altKey || state.mode !== "inpainting") return;
+  if (event.target.matches && event.target.matches("input[type=text], textarea")) return;
+  const key = event.key.toLowerCase();
+  const redo = (key === "z" && event.shiftKey) || key === "y";
+  if (key !== "z" && !redo) return;
+  event.preventDefault();
+  if (redo ? redoStroke() : undoStroke()) historyChanged();
 }
 
 // ---------------------------------------------------------------- fill / generate
@@ -217,21 +214,24 @@ async function fill() {
   const form = new FormData();
   const inpainting = state.mode === "inpainting";
   form.append(inpainting ? "image" : "condition", state.file, state.name);
-  if (inpainting) form.append("mask", await maskBlob(), "mask.png");
+  if (inpainting) {
+    const mask = maskCanvas();
+    state.sentMask = mask.toDataURL("image/png");
+    form.append("mask", await new Promise((done) => mask.toBlob(done, "image/png")), "mask.png");
+    form.append("strategy", $("strategy").value);
+  }
   $("fill").disabled = true;
   say(inpainting ? "filling…" : "generating…");
   try {
     const answer = await api(inpainting ? "/api/fill" : "/api/translate",
                              { method: "POST", body: form });
-    $("result").src = answer.result;
+    state.answer = answer;
+    answer.models.forEach((entry, i) => showResult(entry, i, answer.models.length));
     if (inpainting) $("telea").src = answer.telea;
-    const stem = state.name.replace(/\.[^.]*$/, "");
-    $("download").href = answer.result;
-    $("download").download = `${stem}_${inpainting ? "inpainted" : "generated"}.png`;
-    $("download").hidden = false;
-    state.result = answer.result;
+    const models = answer.models.length > 1 ? ` by ${answer.models.length} models` : "";
     say(`done: ${answer.width}×${answer.height}` +
-        (inpainting ? `, ${answer.hole_pixels} hole pixels filled` : ""));
+        (inpainting ? `, ${answer.hole_pixels} hole pixels filled${models} ` +
+                      `(strategy ${answer.strategy})` : models));
   } catch (error) {
     say(error.message, true);
   } finally {
@@ -239,6 +239,22 @@ async function fill() {
   }
 }
 
+function showResult(entry, i, count) {
+  $(`result-${i}`).src = entry.result;
+  const stem = state.name.replace(/\.[^.]*$/, "");
+  const which = count > 1 ? "_" + entry.label.replace(/[^A-Za-z0-9._-]+/g, "_") : "";
+  const link = $(`download-${i}`);
+  link.href = entry.result;
+  link.download = `${stem}_${state.mode === "inpainting" ? "inpainted" : "generated"}${which}.png`;
+  link.hidden = false;
+  if (state.mode !== "inpainting") return;
+  const fits = entry.strategy === "crop" && !entry.notes.length;
+  $(`strategy-${i}`).textContent = `strategy ${entry.strategy}` +
+    (fits ? ": the holes are like its training holes" : "");
+  $(`notes-${i}`).innerHTML = entry.notes.map((note) => `<li>${escapeHtml(note)}</li>`).join("");
+}
+
+// ---------------------------------------------------------------- wiring
 $("file").addEventListener("change", (event) => {
   const file = event.target.files[0];
   if (file) openFile(file, file.name);
@@ -254,14 +270,14 @@ $("samples").addEventListener("change", async (event) => {
   openFile(await response.blob(), stem + ".png");
 });
 $("size").addEventListener("input", () => { $("size-value").textContent = $("size").value; });
-$("clear").addEventListener("click", () => {
-  if (!state.mask) return;
-  state.mask.getContext("2d").clearRect(0, 0, state.width, state.height);
-  redraw();
-});
+$("clear").addEventListener("click", () => { if (clearStrokes()) historyChanged(); });
+$("undo").addEventListener("click", () => { if (undoStroke()) historyChanged(); });
+$("redo").addEventListener("click", () => { if (redoStroke()) historyChanged(); });
+$("strategy").addEventListener("change", showStrategy);
 $("view").addEventListener("pointerdown", onDown);
 $("view").addEventListener("pointermove", onMove);
 $("view").addEventListener("pointerup", onUp);
 $("view").addEventListener("pointercancel", onUp);
+document.addEventListener("keydown", onKey);
 $("fill").addEventListener("click", fill);
 start().catch((error) => say(error.message, true));
