@@ -47,3 +47,28 @@ def test_fid_layout_prints_both_layouts_their_ratio_and_the_feature_difference()
     assert re.search(r"channels_last / contiguous: [0-9.]+x best rounds, [0-9.]+x median", out), out
     difference = float(re.search(r"largest feature difference: (\S+)", out).group(1))
     assert difference < 1e-3, out
+
+
+@pytest.fixture(scope="module")
+def knee_checkpoint(tmp_path_factory):
+    run = tmp_path_factory.mktemp("knee") / "run"
+    subprocess.run([sys.executable, "-m", "corefill", "run", str(ROOT / "recipes" / "knee.yaml"),
+                    "-o", "train.max_steps=2", "-o", "metrics=[psnr_hole]", "-o", "baselines=[]",
+                    "--out", str(run)], check=True, capture_output=True, timeout=600)
+    return str(run / "checkpoints" / "last.pt")
+
+
+def test_held_out_holes_prints_every_group_and_the_averages(knee_checkpoint):
+    out = bench("held_out_holes.py", "--checkpoint", knee_checkpoint, "--crops", "1")
+    for hole in ("quarter box", "small box", "stroke"):
+        cells = re.search(rf"^\| {hole} \|(.*)\|$", out, re.M)
+        assert cells and len(re.findall(r"[+-][0-9.]+ / [+-][0-9.]+", cells.group(1))) == 4, out
+    assert re.search(r"^all holes: model [+-][0-9.]+ dB over harmonic \(95% interval", out, re.M)
+    assert re.search(r"^small boxes and strokes: model [+-][0-9.]+ dB", out, re.M), out
+
+
+def test_inpaint_folder_prints_both_strategies(knee_checkpoint):
+    out = bench("inpaint_folder.py", "--checkpoint", knee_checkpoint, "--images", "2",
+                "--rounds", "1")
+    for strategy in ("resize", "crop"):
+        assert re.search(rf"^\s*{strategy}: [0-9.]+ images/s best, [0-9.]+ median$", out, re.M), out

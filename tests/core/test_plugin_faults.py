@@ -123,7 +123,8 @@ def test_plugins_lists_each_fault_in_one_line_under_its_plugin(plugins):
 
 
 def test_a_recipe_using_a_faulty_component_gets_one_line_naming_plugin_and_field(plugins, tmp_path):
-    recipe = _recipe(tmp_path, **{"name: center": "name: grid", "params: {fraction: 0.5}": ""})
+    recipe = _recipe(tmp_path, text_from="knee-full.yaml",  # its masker: the centre box
+                     **{"name: center": "name: grid", "params: {fraction: 0.5}": ""})
     result = run_cli(["validate", str(recipe)], plugin_dir=plugins)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     line = result.stderr.strip()
