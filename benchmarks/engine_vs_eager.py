@@ -31,7 +31,7 @@ from corefill.engine.data import middle, to_device
 from corefill.engine.optim import implementation
 from corefill.engine.progress import significant
 from corefill.engine.speed import keep_freed_memory
-from corefill.engine.steps import complete, discriminator_view
+from corefill.engine.composite import complete, discriminator_view
 from corefill.engine.trainer import Trainer
 
 QUIET = ["train.checkpoint_every_minutes=null", "train.tensorboard=false"]

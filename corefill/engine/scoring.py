@@ -12,7 +12,8 @@ from typing import Any, Callable, Optional
 import torch
 
 from .data import middle, to_device, to_unit
-from .steps import LossSet, complete
+from .composite import complete
+from .steps import LossSet
 
 # Mask-area bins (fraction of the image that is hole): [low, high) in percent; the
 # last bin is closed so a full-image mask (pix2pix) lands in it.

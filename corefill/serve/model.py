@@ -23,7 +23,6 @@ import numpy as np
 
 from ..engine.inference import images
 
-TELEA_RADIUS = 3.0  # the telea baseline's default radius
 CENTRED = 0.02  # training holes all this close to the centre (fraction of the side): centred
 
 
@@ -96,7 +95,7 @@ class ServedModel:
         """The generated image (uint8, model channels) at the conditioning image's size."""
         import torch
 
-        from ..engine.steps import complete
+        from ..engine.composite import complete
 
         height, width = condition.shape[:2]
         model_h, model_w = self.spec["size"]
@@ -177,19 +176,19 @@ def decode_condition(encoded: np.ndarray, spec: dict[str, Any]) -> np.ndarray:
 
 
 def telea(pixels: np.ndarray, hole: np.ndarray) -> np.ndarray:
-    """cv2.inpaint (Telea) on the same hole at full resolution; alpha untouched. OpenCV
-    takes 8-bit grey/RGB at once and 16-bit one channel at a time."""
-    import cv2
+    """Telea's fill of the same hole at the image's own size, channels and depth: the
+    `telea` baseline component, so the page compares against what reports score (alpha
+    untouched, known pixels exactly the original's)."""
+    import torch
 
-    colour = images.colour_channels(pixels)
-    hole8 = hole.astype(np.uint8)
-    result = pixels.copy()
-    if pixels.dtype == np.uint8 and colour in (1, 3):
-        filled = cv2.inpaint(np.ascontiguousarray(pixels[:, :, :colour]), hole8,
-                             TELEA_RADIUS, cv2.INPAINT_TELEA)
-        result[:, :, :colour] = filled.reshape(pixels.shape[0], pixels.shape[1], colour)
-        return result
-    for c in range(colour):
-        result[:, :, c] = cv2.inpaint(np.ascontiguousarray(pixels[:, :, c]), hole8,
-                                      TELEA_RADIUS, cv2.INPAINT_TELEA)
-    return result
+    from ..plugins import registries
+    from ..registry import build
+
+    # 8-bit images through OpenCV's 8-bit path (what cv2.inpaint gives them), others in float
+    dtype = "uint8" if pixels.dtype == np.uint8 else "float32"
+    baseline = build(registries().get("generator", "telea"),
+                     {"value_range": [0.0, 1.0], "dtype": dtype})
+    unit = torch.from_numpy(np.ascontiguousarray(images.to_unit(pixels).transpose(2, 0, 1)))
+    mask = torch.from_numpy(hole.astype(np.float32))[None, None]
+    filled = baseline(unit[None] * (1 - mask), mask)[0].permute(1, 2, 0).numpy()
+    return images.fill_hole(pixels, filled, hole)

@@ -9,7 +9,7 @@ from corefill.nn.holes import hole_bounds
 from corefill.maskers.boxes import CenterMasker, RandomBoxMasker
 from corefill.maskers.params import CenterParams, RandomBoxParams
 from corefill.engine.scoring import Model, evaluate_models
-from corefill.engine.steps import complete, crop, discriminator_view, paste
+from corefill.engine.composite import complete, crop, discriminator_view, paste
 from toy_components import BoxMasker, MAEHole, MeanPixel, ToyDataset
 
 

@@ -195,7 +195,7 @@ def test_poisson_blend_is_used_in_training_evaluation_and_the_checkpoint(tmp_pat
     solve), validation and test score it, and the checkpoint tells inference to blend."""
     from corefill.engine import build
     from corefill.engine.data import MaskedDataset
-    from corefill.engine.steps import complete
+    from corefill.engine.composite import complete
 
     recipe = toy_recipe("train.max_epochs=4", "generator.blend=poisson")
     folder = run(recipe, out_dir=tmp_path / "run", registries=toy_registries())

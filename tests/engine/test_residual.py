@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from corefill.engine import load_generator, run
-from corefill.engine.steps import complete
+from corefill.engine.composite import complete
 from corefill.nn.blend import harmonic_fill
 from corefill.nn.init import zero_output_layer
 from toy_components import TinyGenerator, toy_recipe, toy_registries

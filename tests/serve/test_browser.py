@@ -23,8 +23,9 @@ def test_the_page_says_for_which_holes_each_model_is_meant(served, browser):
     browser.get(served)
     lines = wait(browser, lambda: browser.find_element("id", "model-lines").text, "the models")
     first, second = lines.splitlines()
-    assert first.startswith("knee: context-encoder, trained on holes 31 px thick and 32 px "
-                            "across, centred, in 64² grey images; strategy auto → crop")
+    # knee.yaml's mix: centre boxes, random boxes and strokes (5th-95th percentiles)
+    assert first.startswith("knee: context-encoder, trained on holes 5-31 px thick and 16-54 "
+                            "px across in 64² grey images; strategy auto → crop")
     assert second.startswith("knee-paste: ")
     captions = [browser.find_element("css selector", f"#panel-{i} .label").text for i in (0, 1)]
     assert captions == ["knee", "knee-paste"]

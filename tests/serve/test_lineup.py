@@ -45,10 +45,10 @@ def test_info_gives_each_model_in_order_with_the_holes_it_trained_on(both):
     assert info["strategies"] == ["auto", "crop", "resize"] and info["default_strategy"] == "auto"
     assert [m["label"] for m in info["models"]] == ["knee", "knee-paste"]
     first = info["models"][0]
-    # The knee recipe's centre masker: a 32² box in the middle of each 64² crop.
-    assert first["holes"] == {"thickness_px": [31, 31], "extent_px": [32, 32], "centred": True}
-    assert first["holes_line"] == ("trained on holes 31 px thick and 32 px across, centred, "
-                                   "in 64² grey images")
+    # knee.yaml's mix masker: centre boxes, random boxes, strokes (5th-95th percentiles)
+    assert first["holes"] == {"thickness_px": [5, 31], "extent_px": [16, 54], "centred": False}
+    assert first["holes_line"] == ("trained on holes 5-31 px thick and 16-54 px across in 64² "
+                                   "grey images")
     assert first["strategy_in_force"] == {"auto": "crop", "crop": "crop", "resize": "resize"}
     assert [m["spec"]["blend"] for m in info["models"]] == ["residual", "paste"]
     assert all(m["report"]["rows"] for m in info["models"])
@@ -78,11 +78,15 @@ def test_a_thin_stroke_on_a_large_image_is_sharper_in_windows_than_resized(both,
     auto, resize = (_fill(both, camera, hole, strategy=s).json()["models"][0]
                     for s in ("auto", "resize"))
     assert (auto["strategy"], resize["strategy"]) == ("crop", "resize")
-    # A 3 px stroke is far thinner than the knee model's 31 px holes: it says so.
-    assert len(auto["notes"]) == 1 and "thinner than it trained on" in auto["notes"][0]
-    assert resize["notes"] == []
+    # The knee model trained on strokes: a 3 px one is nothing unusual.
+    assert auto["notes"] == [] and resize["notes"] == []
     sharp, blurred = (_psnr(_pixels(e), camera, hole) for e in (auto, resize))
     assert sharp > blurred + 3, (sharp, blurred)
+    # Nearly the whole image as one hole is far from anything it trained on: it says so.
+    huge = np.zeros(camera.shape[:2], bool)
+    huge[4:-4, 4:-4] = True
+    (far,) = _fill(both, camera, huge).json()["models"][:1]
+    assert len(far["notes"]) == 1 and "than it trained on" in far["notes"][0]
 
 
 def test_a_strategy_other_than_the_three_is_a_422_naming_them(both, photo):

@@ -14,7 +14,7 @@ recipe's seed (the recipe's masker draws test masks seeded by it). Metadata layo
 
 A runner is a callable with a generator's signature, ``runner(input, mask) -> output``
 (float NCHW torch tensors), so inference composites its output exactly as it does a
-PyTorch generator's (:func:`corefill.engine.steps.complete`). Loading one needs neither
+PyTorch generator's (:func:`corefill.engine.composite.complete`). Loading one needs neither
 the recipe nor the plugin that trained it.
 """
 from __future__ import annotations

@@ -168,7 +168,7 @@ def _forward(runner: Callable, images: np.ndarray, holes: np.ndarray, spec: dict
     import torch
 
     from ..data import hole_box, middle
-    from ..steps import complete as composite, residual_correction
+    from ..composite import complete as composite, residual_correction
 
     low, high = spec["value_range"]
 
