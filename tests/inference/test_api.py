@@ -100,3 +100,25 @@ def test_bad_masks_are_one_line(checkpoint, scan, tmp_path, capsys):
     err = capsys.readouterr().err.strip().splitlines()
     assert done.value.code == 2 and len(err) == 1
     assert err[0].startswith("error:") and "a.png: the mask covers the whole image" in err[0]
+
+
+def test_a_hole_unlike_the_training_holes_is_one_warning_line_per_image(checkpoint, scan,
+                                                                       tmp_path, capsys):
+    pixels, hole = scan
+    (tmp_path / "in").mkdir(), (tmp_path / "masks").mkdir()
+    huge = np.zeros(hole.shape, np.uint8)
+    huge[3:-3, 3:-3] = 255  # nearly the whole image: far thicker than any training hole
+    for name, mask in (("odd", huge), ("usual", hole * 255)):
+        cv2.imwrite(str(tmp_path / "in" / f"{name}.png"), pixels)
+        cv2.imwrite(str(tmp_path / "masks" / f"{name}.png"), mask)
+    capsys.readouterr()
+    main(["inpaint", "--checkpoint", str(checkpoint), str(tmp_path / "in"), "--masks",
+          str(tmp_path / "masks"), "--out", str(tmp_path / "out")])
+    warnings = [line for line in capsys.readouterr().err.splitlines() if line.startswith("warning")]
+    assert len(warnings) == 1 and warnings[0].startswith("warning: odd.png: a hole "), warnings
+    assert "trained on" in warnings[0] and "its fill may be poor" in warnings[0]
+    model = corefill.load(checkpoint)
+    model.inpaint(pixels, huge > 0)
+    assert len(model.notes) == 1
+    model.inpaint(pixels, hole)
+    assert model.notes == []
