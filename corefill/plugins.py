@@ -17,7 +17,7 @@ import pluggy
 
 from . import _entrypoints, hookspecs
 from .errors import one_line
-from .registry import Registries
+from .components import Registries
 
 DISABLE_ENV = "COREFILL_DISABLE_PLUGINS"
 
@@ -105,6 +105,7 @@ def load_plugins(registries: Registries,
             continue
         infos.append(_register_plugin(manager, registries, entry))
     registries.set_broken({i.name: i.error for i in infos if i.status == "broken"})
+    registries.set_disabled(i.name for i in infos if i.status == "disabled")
     return infos
 
 

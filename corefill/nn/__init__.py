@@ -1,19 +1,38 @@
 """Network blocks shared by plugins: plain ``torch.nn`` modules and functions, no framework
 coupling, keyword-only constructors.
 
-Names are imported on first use, so ``corefill.nn.params`` (read by registries and
+One of the public modules for plugin authors (see docs/plugins.md, "The public surface"):
+every name in ``__all__`` is promised under semantic versioning, and leaves only after a
+deprecation warning for at least one minor release.
+
+- blocks: ``down_block`` / ``up_block`` (conv, norm, activation; halving / doubling the
+  side), ``down_stack`` / ``up_stack`` (a chain of them), ``doubling_widths`` (channel
+  widths doubling up to a cap), ``upsampling_conv`` (a layer doubling the side),
+  ``ChannelWiseFC``, ``init_weights`` (the DCGAN / pix2pix init, for ``net.apply``);
+- the context-encoder family (Pathak et al. 2016): ``ContextEncoder`` (generates the hole's
+  box), ``LinkedContextEncoder`` (U-Net links, the whole image), ``ContextDiscriminator``,
+  and ``context_encoder_params`` / ``context_discriminator_params``, which make a plugin's
+  Params class for them with its own defaults;
+- ``PatchGAN`` (per-patch discriminator) and its ``receptive_field``;
+- holes: ``hole_bounds`` (the box holding every hole pixel, or None), ``hole_box`` /
+  ``hole_boxes`` (a mask's / each mask's box as a tensor ``(top, left, height, width)``).
+
+Names are imported on first use, so ``context_encoder_params`` (read by registries and
 ``corefill validate``) stays free of torch; the network modules import torch.
 """
 import importlib
 
-_WHERE = {
-    "doubling_widths": "blocks", "down_block": "blocks", "down_stack": "blocks",
-    "up_block": "blocks", "up_stack": "blocks", "upsampling_conv": "blocks",
-    "ChannelWiseFC": "channelwise",
-    "ContextDiscriminator": "context_encoder", "ContextEncoder": "context_encoder",
-    "hole_bounds": "holes", "hole_box": "holes", "hole_boxes": "holes", "init_weights": "init",
-    "PatchGAN": "patchgan", "receptive_field": "patchgan",
+_FROM = {
+    "blocks": ("doubling_widths", "down_block", "down_stack", "up_block", "up_stack",
+               "upsampling_conv"),
+    "channelwise": ("ChannelWiseFC",),
+    "context_encoder": ("ContextDiscriminator", "ContextEncoder", "LinkedContextEncoder"),
+    "params": ("context_discriminator_params", "context_encoder_params"),
+    "holes": ("hole_bounds", "hole_box", "hole_boxes"),
+    "init": ("init_weights",),
+    "patchgan": ("PatchGAN", "receptive_field"),
 }
+_WHERE = {name: module for module, names in _FROM.items() for name in names}
 __all__ = sorted(_WHERE)
 
 

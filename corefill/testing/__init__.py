@@ -11,11 +11,17 @@ In a plugin's tests::
 ``check_component`` resolves the name through the installed plugins, validates the
 params, builds the component and runs the check for its kind. The per-kind checks
 (``check_generator`` …) take an already-built object (or, for networks, a factory).
+``registries()`` (the installed plugins' registries) with :func:`corefill.plugin.build`
+builds a component for a test of its own: ``build(registries().get("masker", "my-grid"),
+{"cell_size": 10})``; :func:`construct` builds a class or builder directly.
+
+One of the public modules for plugin authors (see docs/plugins.md, "The public surface").
 """
 from __future__ import annotations
 
 from typing import Any
 
+from ..plugins import registries
 from .params_checks import check_params
 from .checks import (
     check_dataset,
@@ -37,6 +43,7 @@ __all__ = [
     "check_masker",
     "check_metric",
     "check_params",
+    "registries",
 ]
 
 _CHECKS = {

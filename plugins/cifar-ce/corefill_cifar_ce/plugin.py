@@ -1,5 +1,5 @@
 """Registers the CIFAR-10 dataset, the 32² context encoder and its centre critic."""
-from corefill.hookspecs import hookimpl
+from corefill.plugin import hookimpl
 
 _PKG = "corefill_cifar_ce"
 

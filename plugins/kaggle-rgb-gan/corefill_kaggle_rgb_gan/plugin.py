@@ -1,5 +1,5 @@
 """Registers the RGB + mask generator, its per-patch discriminator and its dataset."""
-from corefill.hookspecs import hookimpl
+from corefill.plugin import hookimpl
 
 _PKG = "corefill_kaggle_rgb_gan"
 

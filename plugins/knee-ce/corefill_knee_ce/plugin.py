@@ -1,5 +1,5 @@
 """Registers the knee dataset, the context-encoder generator and its centre discriminator."""
-from corefill.hookspecs import hookimpl
+from corefill.plugin import hookimpl
 
 _PKG = "corefill_knee_ce"
 

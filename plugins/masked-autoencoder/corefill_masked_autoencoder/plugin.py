@@ -1,5 +1,5 @@
 """Registers the completion autoencoder and its dataset (losses and maskers are core components)."""
-from corefill.hookspecs import hookimpl
+from corefill.plugin import hookimpl
 
 _PKG = "corefill_masked_autoencoder"
 

@@ -1,5 +1,5 @@
 """Registers the pix2pix components with corefill (by import path; nothing heavy imported)."""
-from corefill.hookspecs import hookimpl
+from corefill.plugin import hookimpl
 
 _PKG = "corefill_pix2pix"
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from corefill.datasets.io import UnreadableFileError
+from corefill.data import UnreadableFileError
 
 from .safe_pickle import ForbiddenPickleError, load_pickle
 

@@ -7,10 +7,8 @@ import numpy as np
 import torch
 from torch.utils.data import Dataset
 
-from corefill.datasets.params import SamplePhotosParams
-from corefill.datasets.photos import SamplePhotos
-from corefill.errors import DataError
-from corefill.registry import BuildContext
+from corefill.data import SamplePhotos, SamplePhotosParams
+from corefill.plugin import BuildContext, DataError
 
 from .batches import TEST_NAMES, TRAIN_NAMES
 from .params import CLASS_NAMES, Cifar10Params

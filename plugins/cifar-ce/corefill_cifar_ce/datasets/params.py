@@ -3,7 +3,7 @@ from typing import Literal, Optional, Union
 
 from pydantic import Field, field_validator
 
-from corefill.params import Params
+from corefill.plugin import Params
 
 CLASS_NAMES = ("airplane", "automobile", "bird", "cat", "deer",
                "dog", "frog", "horse", "ship", "truck")

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from corefill.errors import DataError
+from corefill.plugin import DataError
 
 try:  # numpy >= 2 moved the implementation to numpy._core
     from numpy._core.multiarray import _reconstruct

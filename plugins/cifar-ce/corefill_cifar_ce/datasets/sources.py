@@ -20,9 +20,8 @@ from pathlib import Path, PurePosixPath
 
 import numpy as np
 
-from corefill.datasets.base import report_skipped
-from corefill.datasets.io import UnreadableFileError
-from corefill.errors import DataError
+from corefill.data import UnreadableFileError, report_skipped
+from corefill.plugin import DataError
 
 from .batches import TEST_NAMES, TRAIN_NAMES, decode
 

@@ -1,6 +1,6 @@
 """The source's centre critic is corefill.nn's context discriminator."""
-from corefill.nn.context_encoder import ContextDiscriminator
-from corefill.registry import BuildContext
+from corefill.nn import ContextDiscriminator
+from corefill.plugin import BuildContext
 
 from .params import CentreCriticParams
 

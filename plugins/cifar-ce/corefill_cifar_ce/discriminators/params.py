@@ -1,5 +1,5 @@
 """Params of the centre critic (no torch import here)."""
-from corefill.nn.params import context_discriminator_params
+from corefill.nn import context_discriminator_params
 
 CentreCriticParams = context_discriminator_params(
     "CentreCriticParams",

@@ -1,6 +1,6 @@
 """The 32² context encoder: corefill.nn's context encoder configured as the source builds it."""
-from corefill.nn.context_encoder import ContextEncoder
-from corefill.registry import BuildContext
+from corefill.nn import ContextEncoder
+from corefill.plugin import BuildContext
 
 from .params import CifarContextEncoderParams
 

@@ -1,5 +1,5 @@
 """Params of the CIFAR context encoder (no torch import here)."""
-from corefill.nn.params import context_encoder_params
+from corefill.nn import context_encoder_params
 
 CifarContextEncoderParams = context_encoder_params(
     "CifarContextEncoderParams",

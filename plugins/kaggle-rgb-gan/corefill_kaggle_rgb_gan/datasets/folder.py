@@ -13,14 +13,10 @@ from typing import Any, Optional
 import cv2
 import numpy as np
 
-from corefill.datasets.base import FileDataset
-from corefill.datasets.folders import split_files, stem_name
-from corefill.datasets.io import UnreadableFileError, list_images, probe_image, read_image
-from corefill.datasets.transforms import resize
-from corefill.errors import DataError
-from corefill.maskers.files import FromFilesMasker
-from corefill.maskers.params import FromFilesParams
-from corefill.registry import BuildContext
+from corefill.data import (FileDataset, FromFilesMasker, FromFilesParams,
+                           UnreadableFileError, list_images, probe_image, read_image,
+                           resize, split_files, stem_name)
+from corefill.plugin import BuildContext, DataError
 
 from .params import KaggleImagesParams
 

@@ -3,9 +3,8 @@ from __future__ import annotations
 
 from torch.utils.data import Dataset
 
-from corefill.datasets.params import SamplePhotosParams
-from corefill.datasets.photos import SamplePhotos
-from corefill.registry import BuildContext
+from corefill.data import SamplePhotos, SamplePhotosParams
+from corefill.plugin import BuildContext
 
 from .folder import MaskedImageFolder
 from .params import KaggleImagesParams

@@ -3,7 +3,7 @@ from typing import Literal, Optional
 
 from pydantic import Field
 
-from corefill.params import Params
+from corefill.plugin import Params
 
 
 class PatchDiscriminatorParams(Params):

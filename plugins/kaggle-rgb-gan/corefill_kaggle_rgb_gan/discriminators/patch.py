@@ -4,7 +4,7 @@ from typing import Literal
 from torch import nn
 
 from corefill.nn import doubling_widths, down_stack
-from corefill.registry import BuildContext
+from corefill.plugin import BuildContext
 
 from .params import PatchDiscriminatorParams
 

@@ -3,7 +3,7 @@ import torch
 from torch import nn
 
 from corefill.nn import doubling_widths, down_stack, up_stack
-from corefill.registry import BuildContext
+from corefill.plugin import BuildContext
 
 from .params import DownUpGeneratorParams
 

@@ -12,9 +12,8 @@ import numpy as np
 import torch
 from torch.utils.data import Dataset
 
-from corefill.datasets.base import report_skipped
-from corefill.errors import DataError
-from corefill.registry import BuildContext
+from corefill.data import report_skipped
+from corefill.plugin import BuildContext, DataError
 
 from .params import KneeRadiographsParams
 from .preprocess import Rules, apply_rules

@@ -11,8 +11,10 @@ from typing import Iterator, Optional
 
 import numpy as np
 
-from corefill.datasets import io
-from corefill.errors import DataError
+from corefill.data import (DICOM_EXTENSIONS, IMAGE_EXTENSIONS, UnreadableFileError,
+                           find_split_folders, list_files, read_dicom, read_image,
+                           split_key, split_of)
+from corefill.plugin import DataError
 
 EMBEDDED_FILES = ("RG3_UNCR.dcm", "RG1_UNCR.dcm")
 
@@ -45,9 +47,9 @@ def _is_monochrome1(path: Path) -> bool:
 
 def read_grey(path: Path) -> tuple[np.ndarray, Optional[bool]]:
     """A radiograph as float32 (H, W) in [0, 1]; DICOMs come back un-inverted (bright = dense)."""
-    if path.name.lower().endswith(io.DICOM_EXTENSIONS):
-        return io.read_dicom(path), _is_monochrome1(path)
-    return io.read_image(path, channels=1)[:, :, 0], None
+    if path.name.lower().endswith(DICOM_EXTENSIONS):
+        return read_dicom(path), _is_monochrome1(path)
+    return read_image(path, channels=1)[:, :, 0], None
 
 
 def _grade(path: Path) -> int:
@@ -59,10 +61,10 @@ def folder_items(root: str, size: int, val_fraction: float, test_fraction: float
     base = Path(root).expanduser()
     if not base.is_dir():
         raise DataError(f"data.dataset.params.root: folder not found: {base}")
-    files = io.list_files(base, io.IMAGE_EXTENSIONS + io.DICOM_EXTENSIONS)
+    files = list_files(base, IMAGE_EXTENSIONS + DICOM_EXTENSIONS)
     if not files:
         raise DataError(f"data.dataset.params.root: no PNG/JPEG/DICOM images under {base}")
-    folders = io.find_split_folders(base)
+    folders = find_split_folders(base)
     for path in files:
         relative = path.relative_to(base).as_posix()
         if folders:
@@ -70,10 +72,10 @@ def folder_items(root: str, size: int, val_fraction: float, test_fraction: float
             if split is None:
                 continue  # files beside the split folders belong to no split
         else:
-            split = io.split_of(relative, val_fraction, test_fraction)
+            split = split_of(relative, val_fraction, test_fraction)
         try:
             image, negative = read_grey(path)
-        except (io.UnreadableFileError, OSError) as exc:
+        except (UnreadableFileError, OSError) as exc:
             yield Item(relative, str(path), split, None, error=str(exc))
             continue
         yield Item(relative, str(path), split, _square(image, size), _grade(path), negative)
@@ -104,7 +106,7 @@ def _bands(stem: str, image: np.ndarray, size: int, val_fraction: float,
     rows = image.shape[0] // size
     if rows == 0 or image.shape[1] < size:
         raise DataError(f"embedded data: embedded_scale makes {stem} smaller than {size}²")
-    order = sorted(range(rows), key=lambda r: io.split_key(f"{stem}@band{r}"))
+    order = sorted(range(rows), key=lambda r: split_key(f"{stem}@band{r}"))
     n_test = max(int(test_fraction > 0), round(rows * test_fraction))
     n_val = max(int(val_fraction > 0), round(rows * val_fraction))
     splits = {r: "train" for r in range(rows)}

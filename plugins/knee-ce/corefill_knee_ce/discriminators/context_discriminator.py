@@ -1,6 +1,6 @@
 """The knee centre discriminator is corefill.nn's, channels capped by ``max_channels``."""
-from corefill.nn.context_encoder import ContextDiscriminator
-from corefill.registry import BuildContext
+from corefill.nn import ContextDiscriminator
+from corefill.plugin import BuildContext
 
 from .params import ContextDiscriminatorParams
 

@@ -1,5 +1,5 @@
 """Params of the context-encoder discriminator (no torch import here)."""
-from corefill.nn.params import context_discriminator_params
+from corefill.nn import context_discriminator_params
 
 ContextDiscriminatorParams = context_discriminator_params(
     "ContextDiscriminatorParams",

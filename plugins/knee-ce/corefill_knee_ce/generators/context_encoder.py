@@ -2,8 +2,8 @@
 channels capped by ``max_channels``."""
 from torch import nn
 
-from corefill.nn.context_encoder import ContextEncoder, LinkedContextEncoder
-from corefill.registry import BuildContext
+from corefill.nn import ContextEncoder, LinkedContextEncoder
+from corefill.plugin import BuildContext
 
 from .params import ContextEncoderParams
 

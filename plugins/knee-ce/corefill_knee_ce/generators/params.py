@@ -1,7 +1,7 @@
 """Params of the context-encoder generator (no torch import here)."""
 from pydantic import Field, model_validator
 
-from corefill.nn.params import context_encoder_params
+from corefill.nn import context_encoder_params
 
 _ContextEncoderBase = context_encoder_params(
     "_ContextEncoderBase", "", module=__name__, image_size=64, hole_size=None, channels=1,

@@ -3,12 +3,9 @@ from __future__ import annotations
 
 from torch.utils.data import Dataset
 
-from corefill.datasets.image_folder import ImageFolder
-from corefill.datasets.mni152 import template_file
-from corefill.datasets.nifti import NiftiSlices
-from corefill.datasets.params import ImageFolderParams, NiftiSlicesParams, SamplePhotosParams
-from corefill.datasets.photos import SamplePhotos
-from corefill.registry import BuildContext
+from corefill.data import (ImageFolder, ImageFolderParams, NiftiSlices, NiftiSlicesParams,
+                           SamplePhotos, SamplePhotosParams, template_file)
+from corefill.plugin import BuildContext
 
 from .params import CompletionImagesParams
 

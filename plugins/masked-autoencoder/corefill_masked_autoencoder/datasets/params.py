@@ -3,7 +3,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from corefill.datasets.params import PhotosOrFolderParams
+from corefill.data import PhotosOrFolderParams
 
 
 class CompletionImagesParams(PhotosOrFolderParams):

@@ -5,7 +5,7 @@ from typing import Literal
 import torch
 from torch import nn
 
-from corefill.registry import BuildContext
+from corefill.plugin import BuildContext
 
 from .params import CompletionAutoencoderParams
 

@@ -11,8 +11,8 @@ import functools
 
 import numpy as np
 
-from corefill.datasets.mni152 import TEMPLATE_KEYS, template_dir, template_file
-from corefill.errors import DataError
+from corefill.data import TEMPLATE_KEYS, template_dir, template_file
+from corefill.plugin import DataError
 
 from .slices import LabelledSlices, evenly_spaced, pad_to_square
 

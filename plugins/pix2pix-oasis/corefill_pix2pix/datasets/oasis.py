@@ -21,9 +21,8 @@ from typing import NamedTuple
 import cv2
 import numpy as np
 
-from corefill.datasets.base import UnreadableFilesWarning
-from corefill.errors import DataError
-from corefill.registry import BuildContext
+from corefill.data import UnreadableFilesWarning
+from corefill.plugin import BuildContext, DataError
 
 from .params import OasisSlicesParams
 from .slices import LabelledSlices, evenly_spaced, labels_from_png

@@ -1,6 +1,6 @@
 """The pix2pix discriminator is corefill.nn's 70×70 PatchGAN."""
-from corefill.nn.patchgan import PatchGAN
-from corefill.registry import BuildContext
+from corefill.nn import PatchGAN
+from corefill.plugin import BuildContext
 
 from .params import PatchGANParams
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from corefill.registry import BuildContext
+from corefill.plugin import BuildContext
 
 from .params import LabelMeanParams
 

@@ -5,7 +5,7 @@ import torch
 from torch import nn
 
 from corefill.nn import doubling_widths, down_block, init_weights, up_block
-from corefill.registry import BuildContext
+from corefill.plugin import BuildContext
 
 from .params import UNetParams
 

@@ -1,0 +1,41 @@
+"""What a plugin registers components with, and what its components are built from.
+
+One of the public modules for plugin authors (with :mod:`corefill.nn`,
+:mod:`corefill.data` and :mod:`corefill.testing`; see docs/plugins.md, "The public
+surface"): every name in ``__all__`` is promised under semantic versioning, and leaves
+only after a deprecation warning for at least one minor release.
+
+- ``hookimpl`` marks a plugin's ``corefill_register(registry)``; the ``registry`` it gets
+  has ``add(kind, name, target=..., params=...)`` and ``add_table(table, kind=None)``,
+  with ``KINDS`` the kinds a component can be;
+- ``Params`` (a pydantic model, unknown keys rejected, with ``requires`` and ``preflight``
+  hooks), ``NoParams`` for a component without parameters;
+- ``BuildContext`` (what every target ``target(params, context)`` is handed; its
+  ``lookup()`` gives the registries, for a component that builds another with ``build``);
+- the errors the CLI prints as one line: ``CorefillError`` and its kinds ``DataError``,
+  ``RecipeError``, ``ComponentError``, ``RegistryError``; ``one_line(exc)`` gives any
+  exception's first line as such a report shows it.
+
+Cheap to import (no torch): registries and ``corefill validate`` import the Params
+modules of plugins, which import this.
+"""
+from .errors import (ComponentError, CorefillError, DataError, RecipeError, RegistryError,
+                     one_line)
+from .hookspecs import hookimpl
+from .params import NoParams, Params
+from .registry import KINDS, BuildContext, build
+
+__all__ = [
+    "KINDS",
+    "BuildContext",
+    "ComponentError",
+    "CorefillError",
+    "DataError",
+    "NoParams",
+    "Params",
+    "RecipeError",
+    "RegistryError",
+    "build",
+    "hookimpl",
+    "one_line",
+]
