@@ -25,6 +25,11 @@ class CheckpointError(CorefillError):
     """A checkpoint is missing, unreadable, or does not match the recipe."""
 
 
+class ComponentError(CorefillError):
+    """A built component broke its contract on the recipe's own data (the check before
+    training), or failed while it ran: names the component and the plugin that registered it."""
+
+
 def one_line(exc: BaseException) -> str:
     """``Type: first line of the message`` (what a one-line report shows of an exception)."""
     text = (str(exc).strip().splitlines() or [""])[0]

@@ -10,7 +10,10 @@ Import-light on purpose: torch is imported only when a function here is called.
 
 Training is :class:`.trainer.Trainer` (its counters :class:`.state.TrainState`, what it
 builds :class:`.state.Components`, one optimisation step :mod:`.steps`, which a
-generator or discriminator may replace with its own ``train_step``).
+generator or discriminator may replace with its own ``train_step``). Between building and
+the first step, :mod:`.preflight` checks the built components on the recipe's first batch
+(a broken one stops the run in one line naming its plugin); :mod:`.blame` names the
+component a later failure came from.
 Its modules: :mod:`.scoring` scores a batch of models on one loader, :mod:`.evaluation`
 evaluates the test split with it, :mod:`.report` writes what that found. No submodule
 shares a name with a function here, so ``engine.evaluate`` stays the function whatever

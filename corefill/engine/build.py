@@ -16,6 +16,7 @@ from ..errors import DataError, RecipeError
 from ..recipe import Recipe
 from ..registry import BuildContext, build
 from . import distributed, speed
+from .blame import labels as blame_labels
 from ..nn.init import zero_output_layer
 from .data import MaskedDataset, eval_loader, middle, train_loader
 from .optim import optimizer, scheduler
@@ -44,6 +45,13 @@ def masker(recipe: Recipe, context: BuildContext):
     if recipe.masker.name == "none":
         return None
     return build(context.lookup().get("masker", recipe.masker.name), recipe.masker.params, context)
+
+
+def masked(recipe: Recipe, context: BuildContext, data: Any, masker_: Any,
+           split: str) -> MaskedDataset:
+    """``data`` with the recipe's masks; a masker that fails is named with its plugin."""
+    blame = blame_labels(recipe, context.lookup()).get("masker")
+    return MaskedDataset(data, masker_, seed=recipe.seed, split=split, blame=blame)
 
 
 def network(kind: str, ref, context: BuildContext) -> Any:
@@ -114,7 +122,7 @@ def components(recipe: Recipe, context: BuildContext, *, dist, device: torch.dev
     train_data = dataset(recipe, context, "train")
     context = context.of_dataset(train_data)
     masker_ = masker(recipe, context)
-    train_set = MaskedDataset(train_data, masker_, seed=recipe.seed, split="train")
+    train_set = masked(recipe, context, train_data, masker_, "train")
     loss_set = losses(recipe, context)
     metrics = metrics_factory(recipe, context)
     val_keys = validation_keys(metric_directions(metrics), bool(loss_set.reconstruction))
@@ -126,14 +134,14 @@ def components(recipe: Recipe, context: BuildContext, *, dist, device: torch.dev
                           seed=recipe.seed, rank=dist.rank, world=dist.world, pin_memory=pin)
     val_set = val_loader = None
     if dist.is_main:  # rank 0 alone validates
-        val_set = MaskedDataset(dataset(recipe, context, "val"), masker_,
-                                seed=recipe.seed, split="val")
+        val_set = masked(recipe, context, dataset(recipe, context, "val"), masker_, "val")
         val_loader = eval_loader(val_set, batch_size=data.eval_batch_size or data.batch_size,
                                  num_workers=data.num_workers, pin_memory=pin)
     return Components(train_set=train_set, train_loader=loader, val_set=val_set,
                       val_loader=val_loader, value_range=train_set.value_range,
                       losses=loss_set, metrics_factory=metrics, val_keys=val_keys,
-                      stopper=stopper, best=best, evaluate_best=evaluate_best, **nets)
+                      stopper=stopper, best=best, evaluate_best=evaluate_best,
+                      labels=blame_labels(recipe, context.lookup()), **nets)
 
 
 def _trackers(recipe: Recipe, val_keys: dict[str, bool]):
@@ -163,12 +171,15 @@ def _trainable(recipe: Recipe, role: str, module: Any) -> Any:
     return module
 
 
-def _start_at_zero(recipe: Recipe, generator: Any) -> None:
-    """``blend: residual`` starts from the harmonic fill: the generator's output layer at 0."""
+def _start_at_zero(recipe: Recipe, generator: Any, context: BuildContext) -> None:
+    """``blend: residual`` starts from the harmonic fill: the generator's output layer at 0
+    (the check before training makes sure the output is then the value range's middle)."""
     try:
         zero_output_layer(generator)
     except ValueError as exc:
-        raise RecipeError(f"recipe {recipe.name!r}: generator.blend: residual: {exc}") from None
+        who = blame_labels(recipe, context.lookup())["generator"]
+        raise RecipeError(f"recipe {recipe.name!r}: generator.blend: residual: {who}: "
+                          f"{exc}") from None
 
 
 def _networks(recipe: Recipe, context: BuildContext, *, dist, device, losses: LossSet) -> dict[str, Any]:
@@ -183,7 +194,7 @@ def _networks(recipe: Recipe, context: BuildContext, *, dist, device, losses: Lo
             continue
         module = _trainable(recipe, role, network(role, ref, context))
         if role == "generator" and ref.blend == "residual":
-            _start_at_zero(recipe, module)
+            _start_at_zero(recipe, module, context)
         nets[role] = speed.apply_layout(module.to(device), chosen)
         wrapped[role] = distributed.wrap(nets[role], dist, device)
         optimizers[role] = optimizer(nets[role], settings[role], device)

@@ -3,8 +3,9 @@
 
 Layout (``FORMAT = 1``)::
 
-    format, step, epoch, batch_in_epoch (> 0: written mid-epoch), elapsed_s,
-    epoch_end_pending (the epoch's validation or samples are still to do),
+    format, step, epoch, batch_in_epoch (> 0: written mid-epoch), elapsed_s, images_seen,
+    steady_images and steady_s (images and seconds after each process's warm-up; absent
+    in older checkpoints), epoch_end_pending (the epoch's validation or samples are still to do),
     networks: {generator, discriminator?}, optimizers: {...}, schedulers: {...},
     scalers: {...}, rng: {torch, cuda: [..]}, stopper: {...}, best: {...},
     log_offset (bytes of metrics.jsonl at save time),
@@ -34,6 +35,17 @@ FORMAT = 1
 # checkpoint holds, so it needs no --force (resuming with a larger limit lifts a cap).
 RESUMABLE_CHANGES = ("train.max_steps", "train.max_minutes", "train.checkpoint_every_minutes",
                      "train.checkpoint_every_steps")
+
+
+def check_folder(folder: Path, resume: bool, force: bool) -> None:
+    """A CheckpointError where a run cannot start in ``folder``: nothing to resume, or a
+    checkpoint that starting over would replace without ``force``."""
+    last = folder / "checkpoints" / "last.pt"
+    if resume and not last.is_file():
+        raise CheckpointError(f"{last}: no such checkpoint to resume from")
+    if not resume and last.exists() and not force:
+        raise CheckpointError(f"{folder}: run folder already has a checkpoint; use "
+                              "--resume to continue it or --force to start over")
 
 
 def save(path: Path, state: dict[str, Any]) -> None:

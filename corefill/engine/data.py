@@ -21,6 +21,7 @@ import numpy as np
 import torch
 from torch.utils.data import DataLoader, Dataset, DistributedSampler, default_collate
 
+from ..errors import ComponentError, CorefillError, one_line
 from ..nn.holes import hole_box, hole_boxes  # hole_box also imported from here by inference
 
 
@@ -33,12 +34,16 @@ class MaskedDataset(Dataset):
     """Adds ``mask``, ``input`` and ``hole_box`` to each item of a dataset.
 
     ``masker=None`` means no masking: the item's own mask, else all ones (the whole
-    image is generated, as in pix2pix).
+    image is generated, as in pix2pix). ``blame``: how to name the masker when it fails
+    (e.g. "masker 'grid' of plugin 'holes' (corefill-holes 1.0)"): its exception then
+    becomes a one-line ComponentError saying so, in a loader worker too.
     """
 
-    def __init__(self, base: Dataset, masker: Any, *, seed: int, split: str) -> None:
+    def __init__(self, base: Dataset, masker: Any, *, seed: int, split: str,
+                 blame: Optional[str] = None) -> None:
         self.base = base
         self.masker = masker
+        self.blame = blame
         self.seed = int(seed)
         self.split = split
         self.value_range = tuple(getattr(base, "value_range", (-1.0, 1.0)))
@@ -90,14 +95,25 @@ class MaskedDataset(Dataset):
             if self.masker is None:
                 mask = torch.ones(1, height, width)
             else:
-                # Seeding a generator is a third of a small item's cost: skipped for
-                # maskers whose masks never draw from it (``random = False``).
-                drawn = getattr(self.masker, "random", True)
-                rng = self._rng(epoch, index, name) if drawn else None
-                mask = self.masker(height, width, rng=rng, name=name)
+                mask = self._draw(height, width, epoch, index, name)
             item["mask"] = mask
         item["mask"] = item["mask"].to(torch.float32)
         return item
+
+    def _draw(self, height: int, width: int, epoch: int, index: int, name: str) -> Any:
+        # Seeding a generator is a third of a small item's cost: skipped for
+        # maskers whose masks never draw from it (``random = False``).
+        drawn = getattr(self.masker, "random", True)
+        rng = self._rng(epoch, index, name) if drawn else None
+        try:
+            return self.masker(height, width, rng=rng, name=name)
+        except CorefillError:
+            raise  # written for the user already (a masks folder without this image)
+        except Exception as exc:
+            if self.blame is None:
+                raise
+            raise ComponentError(f"{self.blame} failed on item {name!r}: "
+                                 f"{one_line(exc)}") from exc
 
 
 def _epoch_index(key: Any) -> tuple[int, int]:
@@ -178,6 +194,13 @@ def train_loader(dataset: MaskedDataset, *, batch_size: int, num_workers: int, s
         pin_memory=pin_memory, drop_last=drop_last, persistent_workers=num_workers > 0,
         generator=_generator(seed), collate_fn=collate,
     )
+
+
+def full_epoch_length(loader: DataLoader) -> int:
+    """Steps in a whole epoch of a train loader (its length counts only the batches left)."""
+    skip, loader.sampler.skip = loader.sampler.skip, 0
+    length, loader.sampler.skip = len(loader), skip
+    return length
 
 
 def eval_loader(dataset: MaskedDataset, *, batch_size: int, num_workers: int,

@@ -36,8 +36,7 @@ def evaluate(recipe: Recipe, generator: Optional[torch.nn.Module], *, folder: st
     test_data = build.dataset(recipe, context, "test")
     context = context.of_dataset(test_data)
     masker = build.masker(recipe, context)
-    test_set = MaskedDataset(test_data, masker,
-                             seed=recipe.seed, split="test")
+    test_set = build.masked(recipe, context, test_data, masker, "test")
     pin = device.type == "cuda"
     batch_size = data.eval_batch_size or data.batch_size
     models: list[Model] = []

@@ -4,7 +4,9 @@ report.json::
 
     {"recipe": name, "recipe_hash": ..., "split": "test", "images": N,
      "checkpoint": "best" | "last",
-     "training": {"steps", "epochs" (whole epochs done), "seconds", "train_images_per_s",
+     "training": {"steps", "epochs" (whole epochs done), "seconds", "train_images_per_s"
+                  (after the warm-up, each process's first logging window, when
+                  "warm_up_left_out"; else over all "seconds"),
                   "planned_epochs", "planned_steps", "stopped_early" (ended before
                   planned_epochs), "stopped_by": null | "early_stopping" | "max_steps" |
                   "max_minutes", and when a limit stopped it: "limit", "note", "how_to_lift"},
@@ -13,7 +15,8 @@ report.json::
      "verdict": [{"metric", "higher_is_better", "trained", "best_baseline",
                   "best_baseline_value", "margin" (trained - best), "advantage" (the margin
                   in the metric's good direction), "better", "margin_ci95", "clear"
-                  (the interval excludes 0), "sentence"}],
+                  (the interval excludes 0; null: no interval), "sentence"}],
+     ("In short" in report.md counts as wins only the real margins: better and clear),
      "metrics": [{"name", "higher_is_better"}],
      "mask_area_bins": ["0-10%", ...],
      "models": {"trained": {"component", "role", "metrics": {name: value},
@@ -96,12 +99,35 @@ def _verdict_lines(report: dict[str, Any]) -> list[str]:
     for entry in verdict:
         better = "higher" if entry["higher_is_better"] else "lower"
         lines.append(f"- **{entry['metric']}** ({better} is better): {entry['sentence']}.")
-    wins = sum(1 for e in verdict if e["better"])
-    lines += ["", f"In short: the trained model beats the best baseline on {wins} of "
-              f"{len(verdict)} metric{'s' if len(verdict) != 1 else ''}.", ""]
+    lines += ["", in_short(verdict), ""]
     if report.get("notes"):
         lines += [f"**From the recipe:** {report['notes']}", ""]
     return lines
+
+
+def in_short(verdict: list[dict[str, Any]]) -> str:
+    """The verdict in one sentence: only a lead whose 95% interval excludes 0 counts as a
+    win; margins within noise, and margins without an interval, are said as such."""
+    count = len(verdict)
+    wins = sum(1 for e in verdict if e["better"] and e.get("clear"))
+    behind = sum(1 for e in verdict if not e["better"] and e.get("clear"))
+    noise = sum(1 for e in verdict if e.get("clear") is False)
+    untold = [e for e in verdict if e.get("clear") is None]
+    parts = [f"In short: the trained model beats the best baseline by a real margin on "
+             f"{wins} of {count} metric{'s' if count != 1 else ''}"]
+    if noise:
+        parts.append(f"{_margins(noise)} within noise")
+    if behind:
+        parts.append(f"it is behind by a real margin on {behind}")
+    if untold:
+        leads = sum(1 for e in untold if e["better"])
+        parts.append(f"{_margins(len(untold), 'has', 'have')} no interval to judge by "
+                     f"(ahead on {leads} of them)")
+    return "; ".join(parts) + "."
+
+
+def _margins(count: int, one: str = "is", many: str = "are") -> str:
+    return f"1 margin {one}" if count == 1 else f"{count} margins {many}"
 
 
 def _score_cell(entry: dict[str, Any], name: str, best: Optional[float]) -> str:

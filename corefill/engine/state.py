@@ -16,7 +16,9 @@ class TrainState:
     """The resumable counters. ``step`` counts optimisation steps (batches) over all
     epochs; ``batch_in_epoch`` those of the current epoch (a resume skips them);
     ``elapsed_s`` is training time without validation; ``images_seen`` sums every rank's
-    batches. ``epoch_end_pending``: the epoch ended (schedulers stepped) but its
+    batches; ``steady_images`` and ``steady_s`` count them and their time after the warm-up
+    (each process's first logging window: workers starting, first-call allocations), the
+    run's images/s. ``epoch_end_pending``: the epoch ended (schedulers stepped) but its
     validation or sample grid failed, so a resumed run does them first, as the
     uninterrupted run did. ``stopped_by`` is said once training ends (not saved)."""
 
@@ -25,6 +27,8 @@ class TrainState:
     batch_in_epoch: int = 0
     elapsed_s: float = 0.0
     images_seen: int = 0
+    steady_images: int = 0
+    steady_s: float = 0.0
     stopped_early: bool = False
     last_val_step: Optional[int] = None
     epoch_end_pending: bool = False
@@ -32,6 +36,20 @@ class TrainState:
 
     def state_dict(self) -> dict[str, Any]:
         return {k: v for k, v in asdict(self).items() if self._saved(k)}
+
+    def count(self, images: int, seconds: float, *, warm_up: bool) -> None:
+        """A logging window's images, trained in ``seconds`` (the warm-up: not timed)."""
+        self.images_seen += images
+        if not warm_up:
+            self.steady_images += images
+            self.steady_s += seconds
+
+    def images_per_s(self) -> tuple[float, bool]:
+        """``(rate, steady)``: images/s after the warm-up, or with it (``steady`` False)
+        when a run was too short to time anything after it."""
+        if self.steady_s > 0:
+            return self.steady_images / self.steady_s, True
+        return self.images_seen / max(self.elapsed_s, 1e-9), False
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         for name in self.state_dict():
@@ -68,6 +86,8 @@ class Components:
     stopper: Optional[EarlyStopper]
     best: Optional[BestTracker]
     evaluate_best: bool  # the test split scores best.pt (a best/early-stopping key was set)
+    # role (dataset, masker, generator, discriminator) -> the component and its plugin
+    labels: dict[str, str] = field(default_factory=dict)
 
     @property
     def generator(self) -> torch.nn.Module:

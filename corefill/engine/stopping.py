@@ -12,9 +12,11 @@ from __future__ import annotations
 import math
 import shlex
 import traceback
+from pathlib import Path
 from typing import Any, Optional
 
-from ..errors import CorefillError
+from ..errors import ComponentError, CorefillError
+from .blame import culprit
 
 # Why training ended before ``train.max_epochs`` (``None``: it ran them all).
 CAPS = ("max_steps", "max_minutes")
@@ -97,13 +99,18 @@ def stop_reason(train: Any, *, epoch: int, step: int, stopped_early: bool) -> Op
 
 
 def training_summary(train: Any, *, step: int, epoch: int, seconds: float, images: int,
-                     stopped_by: Optional[str], epoch_steps: int,
-                     folder: Any = "RUN") -> dict[str, Any]:
+                     stopped_by: Optional[str], epoch_steps: int, folder: Any = "RUN",
+                     steady: Optional[tuple[int, float]] = None) -> dict[str, Any]:
     """report.json's ``training``: what ran, and why it ended before ``max_epochs`` if it
-    did (``stopped_early`` is true then; ``stopped_by`` says why)."""
+    did (``stopped_early`` is true then; ``stopped_by`` says why). Its images/s are those
+    after the warm-up where ``steady`` (images, seconds after it) timed any
+    (``warm_up_left_out``), else all ``images`` in ``seconds``."""
     planned = train.max_epochs * epoch_steps
+    left_out = steady is not None and steady[1] > 0
+    timed_images, timed = steady if left_out else (images, seconds)
     summary = {"steps": step, "epochs": epoch, "seconds": seconds,
-               "train_images_per_s": float(f"{images / seconds:.3g}") if seconds > 0 else None,
+               "train_images_per_s": float(f"{timed_images / timed:.3g}") if timed > 0 else None,
+               "warm_up_left_out": left_out,
                "stopped_early": stopped_by is not None, "stopped_by": stopped_by,
                "planned_epochs": train.max_epochs, "planned_steps": planned}
     if stopped_by in CAPS:
@@ -153,34 +160,56 @@ class TrainingFailed(CorefillError):
 def rescue(runner: Any, error: BaseException) -> None:
     """After a failure in ``runner`` (a Trainer): put the trained work on disk (unless a
     step was cut in half, or the test evaluation has loaded best.pt's weights), then raise
-    ``TrainingFailed`` saying how to evaluate or resume it."""
-    if runner.state.step == 0 or not runner.dist.is_main:
+    ``TrainingFailed`` saying how to evaluate or resume it. A failure inside a component
+    (a network's forward, a loss, a masker) names the component and its plugin; one before
+    the first step is a ComponentError (nothing trained to keep)."""
+    interrupted = isinstance(error, KeyboardInterrupt)
+    if not runner.dist.is_main or (interrupted and runner.state.step == 0):
         raise error
-    save_error = ""
-    if runner.saved_step != runner.state.step and not runner.in_step and not runner.finishing:
-        try:
-            runner.flush_losses()  # the losses of the steps about to be saved
-        except Exception:
-            pass  # those log lines are lost; the weights need not be
-        try:
-            runner.save("last")
-        except Exception as exc:  # e.g. a full disk: say so, keep the first error
-            save_error = f"; writing last.pt failed too: {one_line(exc)}"
-    if isinstance(error, KeyboardInterrupt):
+    named = None if interrupted else culprit(error, getattr(runner, "suspects", []))
+    if runner.state.step == 0 and named is None and not isinstance(error, ComponentError):
+        raise error  # before any step, in the engine itself: its traceback is the report
+    save_error = _save_trained(runner) if runner.state.step > 0 else ""
+    if interrupted:
         if runner.saved_step is not None:
             runner.progress.line(f"interrupted: {runner.folder}/checkpoints/last.pt holds "
                                  f"step {runner.saved_step}; continue with --resume")
         raise error
-    reason = f"{runner.phase}: {one_line(error)}{save_error}"
-    log = runner.folder / "error.log"
-    try:  # the whole story for whoever debugs it; the console gets one line
-        log.write_text("".join(traceback.format_exception(type(error), error,
-                                                          error.__traceback__)))
-        reason += f" (traceback in {log})"
-    except OSError:
-        pass
+    failed = f"{named} failed: " if named else ""
+    reason = f"{runner.phase}: {failed}{one_line(error)}{save_error}"
+    reason += _error_log(runner.folder, error)
+    if runner.state.step == 0:
+        raise ComponentError(f"{reason}; nothing was trained") from error
     raise TrainingFailed(reason, folder=runner.folder, saved_step=runner.saved_step,
                          step=runner.state.step) from error
+
+
+def _save_trained(runner: Any) -> str:
+    """Write last.pt where it would hold steps not on disk yet and the networks are whole;
+    '' or what went wrong writing it."""
+    if runner.saved_step == runner.state.step or runner.in_step or runner.finishing:
+        return ""
+    try:
+        runner.flush_losses()  # the losses of the steps about to be saved
+    except Exception:
+        pass  # those log lines are lost; the weights need not be
+    try:
+        runner.save("last")
+    except Exception as exc:  # e.g. a full disk: say so, keep the first error
+        return f"; writing last.pt failed too: {one_line(exc)}"
+    return ""
+
+
+def _error_log(folder: Any, error: BaseException) -> str:
+    """Write the whole traceback to ``folder/error.log`` (the console gets one line);
+    returns where it is, for that line."""
+    log = Path(folder) / "error.log"
+    try:
+        log.write_text("".join(traceback.format_exception(type(error), error,
+                                                          error.__traceback__)))
+    except OSError:
+        return ""
+    return f" (traceback in {log})"
 
 
 def one_line(error: BaseException) -> str:
@@ -188,7 +217,9 @@ def one_line(error: BaseException) -> str:
     lines = [line for line in str(error).strip().splitlines() if line.strip()] or [""]
     text = lines[0]
     if text.startswith("Caught ") and "DataLoader worker" in text:
-        return lines[-1].strip()  # the worker's own error: "OSError: <file>: ..."
+        last = lines[-1].strip()  # the worker's own error: "OSError: <file>: ..."
+        # a corefill error's text is already written for the user: without its class
+        return last.split(": ", 1)[-1] if isinstance(error, CorefillError) else last
     if isinstance(error, CorefillError):
         return text
     return f"{type(error).__name__}: {text}" if text else type(error).__name__

@@ -15,8 +15,8 @@ from ..config import recipe_hash, recipe_to_yaml
 from ..errors import CheckpointError
 from ..plugins import resolve_registries
 from ..recipe import Recipe
-from . import build, checkpoint, distributed
-from .data import to_device
+from . import blame, build, checkpoint, distributed, preflight
+from .data import full_epoch_length, to_device
 from .outputs import RunFiles, write_atomic
 from .progress import LossWindow, Progress, current_epoch, significant
 from . import spec
@@ -51,6 +51,8 @@ class Trainer:
         self.saved_step: Optional[int] = None  # step of the last.pt on disk (None: none)
         self.phase, self.in_step, self.finishing = "setup", False, False  # see rescue()
         self.steps_per_epoch = 0  # batches in a whole epoch, known once built
+        self.suspects: list = []  # (network or loss, its label): who a failure names
+        self._warm = False  # a first logging window was timed (the warm-up, left out)
         self._window: Optional[LossWindow] = None
         self._clock: Optional[float] = None  # perf_counter() since which time is uncounted
         self._curves_at = self._saved_at = float("-inf")
@@ -61,10 +63,13 @@ class Trainer:
 
     # ---------------------------------------------------------------- setup
     def setup(self) -> None:
-        self._check_folder()  # before any slow building
+        checkpoint.check_folder(self.folder, self.resume, self.force)  # before any building
         self.built = build.components(self.recipe, build.context(self.registries, self.device),
                                       dist=self.dist, device=self.device)
-        self.steps_per_epoch = self._full_epoch_length()
+        preflight.check(self.built, self.recipe, self.device)  # a broken component: one line
+        self.suspects = blame.suspects(self.built.networks, self.built.losses,
+                                       self.registries, self.built.labels)
+        self.steps_per_epoch = full_epoch_length(self.built.train_loader)
         rng = self._open_folder()
         if self.dist.is_main:
             # Datasets that preprocess (e.g. set images apart) say what they did in the run folder.
@@ -73,14 +78,6 @@ class Trainer:
                 write_dataset_report(self.folder)
         if rng is not None:  # last: nothing built above may move it
             checkpoint.set_rng_state(rng)
-
-    def _check_folder(self) -> None:
-        last = self.folder / "checkpoints" / "last.pt"
-        if self.resume and not last.is_file():
-            raise CheckpointError(f"{last}: no such checkpoint to resume from")
-        if not self.resume and last.exists() and not self.force:
-            raise CheckpointError(f"{self.folder}: run folder already has a checkpoint; use "
-                                  "--resume to continue it or --force to start over")
 
     def _open_folder(self) -> Optional[dict[str, Any]]:
         """Restore last.pt when resuming (returns its RNG state), open the run files."""
@@ -165,8 +162,9 @@ class Trainer:
             self.phase = "plotting loss_curves.png"
             self.files.save_loss_curves()
             if state.elapsed_s > 0:
-                self.progress.line(f"training: {state.step} steps, "
-                                   f"{significant(state.images_seen / state.elapsed_s)} images/s")
+                rate, steady = state.images_per_s()
+                self.progress.line(f"training: {state.step} steps, {significant(rate)} images/s"
+                                   + ("" if steady else " (with the warm-up: too few steps)"))
 
     def _end_epoch_outputs(self) -> None:
         """The end of an epoch: validation, or only its sample grid (``val_every``)."""
@@ -178,13 +176,6 @@ class Trainer:
             with checkpoint.rng_untouched(self.device):
                 samples_only(self)
         self.state.epoch_end_pending = False
-
-    def _full_epoch_length(self) -> int:
-        """Steps in a whole epoch (the loader's length counts only the batches left)."""
-        loader = self.built.train_loader
-        skip, loader.sampler.skip = loader.sampler.skip, 0
-        length, loader.sampler.skip = len(loader), skip
-        return length
 
     def _limit_reached(self, elapsed: float = 0.0) -> bool:
         train = self.recipe.train
@@ -259,8 +250,10 @@ class Trainer:
         if window is None or not window.steps:
             return
         means = window.means()
-        rate = window.images / max(time.perf_counter() - window.start, 1e-9)
-        self.state.images_seen += window.images
+        seconds = max(time.perf_counter() - window.start, 1e-9)
+        rate = window.images / seconds
+        self.state.count(window.images, seconds, warm_up=not self._warm)
+        self._warm = True
         self._window = LossWindow()  # after the sync above: its time is not the next's
         if not self.dist.is_main:
             return

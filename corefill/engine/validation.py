@@ -12,6 +12,7 @@ from .data import eval_loader, middle, to_device, to_unit
 from .progress import current_epoch
 from .scoring import Model, evaluate_models
 from .steps import complete
+from .report import in_short
 from .stopping import training_summary
 
 
@@ -105,8 +106,8 @@ def test_report(trainer: Any) -> dict[str, Any]:
     state = trainer.state
     summary = training_summary(trainer.recipe.train, step=state.step, epoch=state.epoch,
                                seconds=state.elapsed_s, images=state.images_seen,
-                               stopped_by=state.stopped_by,
-                               epoch_steps=trainer.steps_per_epoch, folder=trainer.folder)
+                               stopped_by=state.stopped_by, epoch_steps=trainer.steps_per_epoch,
+                               folder=trainer.folder, steady=(state.steady_images, state.steady_s))
     with checkpoint.rng_untouched(trainer.device):
         report = evaluate(trainer.recipe, generator, folder=trainer.folder,
                           device=trainer.device, registries=trainer.registries,
@@ -116,6 +117,8 @@ def test_report(trainer: Any) -> dict[str, Any]:
         trainer.progress.line(f"test {key}:", entry["metrics"])
     for entry in report["verdict"]:  # the story in words, as report.md opens with it
         trainer.progress.line(f"verdict: {entry['sentence']}")
+    if report["verdict"]:
+        trainer.progress.line(in_short(report["verdict"]))
     if report["smoke_check"]:
         trainer.progress.line(f"(smoke check: {report['images']} test images)")
     if report["notes"]:

@@ -1,4 +1,5 @@
 """Weight initialisation shared by the GAN plugins."""
+import torch
 from torch import nn
 
 _CONVS = (nn.Conv2d, nn.ConvTranspose2d)
@@ -17,16 +18,44 @@ def init_weights(module: nn.Module, *, std: float = 0.02) -> None:
         nn.init.zeros_(module.bias)
 
 
-def zero_output_layer(module: nn.Module) -> nn.Module:
-    """Zero the weights and bias of ``module``'s last convolution (in ``modules()`` order,
-    the output layer of a conv generator) and return it. Then a tanh output is 0 and a sigmoid
-    output 0.5 everywhere: the middle of the value range, which ``blend: residual`` reads as
-    no correction, so training starts from the harmonic fill. A module without a
-    convolution is an error."""
-    convs = [layer for layer in module.modules() if isinstance(layer, _CONVS)]
+def output_layer(module: nn.Module) -> tuple[str, nn.Module]:
+    """``(name, layer)`` of ``module``'s output layer: the one it declares with an attribute
+    ``output_layer`` (the submodule's name, e.g. ``"head"`` or ``"decoder.4"``, or the
+    module itself, e.g. from a property), else its last convolution in ``modules()`` order
+    (right only where the output convolution is registered after the body). ValueError
+    where neither exists, or the declared name is not one of its modules."""
+    declared = getattr(module, "output_layer", None)
+    if isinstance(declared, str):
+        try:
+            return declared, module.get_submodule(declared)
+        except AttributeError:
+            raise ValueError(f"{type(module).__name__} declares output_layer = {declared!r}, "
+                             "which is not one of its modules") from None
+    if isinstance(declared, nn.Module):
+        name = next((n for n, m in module.named_modules() if m is declared), None)
+        if name is None:
+            raise ValueError(f"{type(module).__name__}.output_layer is not one of its modules")
+        return name, declared
+    convs = [(n, m) for n, m in module.named_modules() if isinstance(m, _CONVS)]
     if not convs:
-        raise ValueError(f"{type(module).__name__} has no convolution to start at zero")
-    nn.init.zeros_(convs[-1].weight)
-    if convs[-1].bias is not None:
-        nn.init.zeros_(convs[-1].bias)
+        raise ValueError(f"{type(module).__name__} has no convolution to start at zero "
+                         "(declare its output layer: output_layer = 'name')")
+    return convs[-1]
+
+
+def zero_output_layer(module: nn.Module) -> nn.Module:
+    """Zero the weights and bias of ``module``'s output layer (:func:`output_layer`: the
+    one it declares, else its last convolution) and return it. Then a tanh output is 0 and
+    a sigmoid output 0.5 everywhere: the middle of the value range, which ``blend:
+    residual`` reads as no correction, so training starts from the harmonic fill (the
+    engine checks it did on the run's first batch). A module without such a layer, or
+    whose declared layer has no weight, is an error."""
+    name, layer = output_layer(module)
+    weight = getattr(layer, "weight", None)
+    if not isinstance(weight, torch.Tensor):
+        raise ValueError(f"{type(module).__name__}'s output layer {name!r} has no weight "
+                         "to start at zero")
+    nn.init.zeros_(weight)
+    if getattr(layer, "bias", None) is not None:
+        nn.init.zeros_(layer.bias)
     return module

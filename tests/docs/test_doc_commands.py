@@ -116,8 +116,8 @@ class Workspace:
 def check_report(run: Path) -> None:
     """What a user reads first: a verdict per metric, and no table that says nothing."""
     report = (run / "report.md").read_text()
-    assert "## Verdict" in report and "In short: the trained model beats the best baseline on" \
-        in report, report[:2000]
+    assert "## Verdict" in report and "In short: the trained model beats the best baseline by " \
+        "a real margin on" in report, report[:2000]
     areas = report.split("## By mask area", 1)
     if len(areas) == 2:  # shown only with more than one bin
         table = areas[1].split("\n## ", 1)[0]

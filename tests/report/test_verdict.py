@@ -106,7 +106,9 @@ def test_markdown_opens_with_the_verdict_and_bolds_each_columns_best():
             "psnr_hole by +1.03 dB (26.88 vs 25.85).") in lines
     assert ("- **fid** (lower is better): the trained model is behind navier-stokes on fid "
             "by −20 (158 vs 138).") in lines
-    assert "In short: the trained model beats the best baseline on 1 of 2 metrics." in lines
+    # no draws, no interval: a lead is not counted as a win
+    assert ("In short: the trained model beats the best baseline by a real margin on 0 of 2 "
+            "metrics; 2 margins have no interval to judge by (ahead on 1 of them).") in lines
     assert "| trained | trained | **26.88** [25.88, 27.88] | 158 |" in lines
     assert "| navier-stokes | navier-stokes | 25.8 [24.8, 26.8] | **138** |" in lines
     # every mask in one bin: the per-area table would repeat the scores
