@@ -73,6 +73,51 @@ def read_recipe_data(path: Path, _seen: tuple[Path, ...] = ()) -> dict[str, Any]
     return deep_merge(read_recipe_data(base_path, chain), data)
 
 
+def key_origins(path: Path, _seen: tuple[Path, ...] = ()) -> dict[tuple[str, ...], Path]:
+    """Which file of a ``base:`` chain set each key of the merged recipe (a key path ->
+    the file); mappings merge, everything else (and a swapped component) is replaced."""
+    data = read_yaml(path)
+    base = data.pop("base", None)
+    origins: dict[tuple[str, ...], Path] = {}
+    if isinstance(base, str) and base.strip():
+        base_path = (Path(path).parent / base).resolve()
+        if base_path.is_file() and base_path not in _seen:
+            origins = key_origins(base_path, (*_seen, Path(path).resolve()))
+    _mark(origins, (), data, Path(path))
+    return origins
+
+
+def _mark(origins: dict[tuple[str, ...], Path], prefix: tuple[str, ...], top: Any,
+          path: Path) -> None:
+    for key, value in top.items():
+        at = (*prefix, str(key))
+        if not isinstance(value, dict) or "name" in value:  # replaced whole (or swapped)
+            for old in [k for k in origins if k[:len(at)] == at]:
+                del origins[old]
+        origins[at] = path
+        if isinstance(value, dict):
+            _mark(origins, at, value, path)
+
+
+def with_origins(error: RecipeError, path: Path) -> RecipeError:
+    """``error``'s lines (``FILE: dotted.key: message``) naming the base recipe a key came
+    from, where it came from one."""
+    try:
+        origins = key_origins(path)
+    except RecipeError:
+        return error
+    lines = []
+    for line in str(error).splitlines():
+        parts = line.split(": ", 2)
+        if len(parts) == 3 and parts[0] == str(path):
+            keys = tuple(parts[1].split("."))
+            found = [origins[keys[:n]] for n in range(len(keys), 0, -1) if keys[:n] in origins]
+            if found and found[0].resolve() != Path(path).resolve():
+                line = f"{parts[0]}: {parts[1]} (from its base {found[0]}): {parts[2]}"
+        lines.append(line)
+    return RecipeError("\n".join(lines))
+
+
 def apply_overrides(data: dict[str, Any], overrides: Iterable[str], source: str) -> dict[str, Any]:
     """``train.epochs=5`` sets ``data["train"]["epochs"] = 5`` (value parsed as YAML)."""
     data = copy.deepcopy(data)
@@ -199,7 +244,10 @@ def load_recipe(path: str | Path, overrides: Iterable[str] = (), registries=None
     registries = resolve_registries(registries)
     source = str(path)
     data = apply_overrides(read_recipe_data(Path(path)), overrides, source)
-    recipe = resolve(data, registries, source)
+    try:
+        recipe = resolve(data, registries, source)
+    except RecipeError as exc:
+        raise with_origins(exc, Path(path)) from None
     from .preflight import check_recipe
 
     check_recipe(recipe, registries, source)

@@ -65,3 +65,29 @@ def test_a_component_swapped_by_name_drops_the_base_params(tmp_path):
     data = read_recipe_data(top)
     assert data["masker"] == {"name": "lama-thin"}  # not fraction: 0.5 from the base
     assert data["generator"] == {"name": "unet", "params": {"ngf": 16}, "blend": "residual"}
+
+
+def test_an_error_on_a_key_from_the_base_names_the_base_file(tmp_path):
+    from corefill.config import load_recipe
+
+    recipe = """
+        name: demo
+        data: {dataset: {name: sample-photos, params: {size: 64}}, batch_size: 4}
+        masker: {name: center, params: {fraction: 0.5}}
+        generator: {name: harmonic}
+        losses: [{name: l1-hole}]
+        metrics: [psnr_hole]
+        train: {max_steps: 1}
+    """
+    base = _write(tmp_path, "demo.yaml", recipe.replace("max_steps: 1", "max_steps: 1, bogus: 3"))
+    top = _write(tmp_path, "sub.yaml", "base: demo.yaml\nname: sub\n")
+    with pytest.raises(RecipeError) as error:
+        load_recipe(top)
+    assert str(error.value).startswith(
+        f"{top}: train.bogus (from its base {base.resolve()}): unknown key")
+    _write(tmp_path, "good.yaml", recipe)
+    swapped = _write(tmp_path, "swap.yaml", "base: good.yaml\nmasker: {name: random-box, "
+                     "params: {fraction: 0.5}}\n")
+    with pytest.raises(RecipeError) as error:
+        load_recipe(swapped)
+    assert str(error.value).startswith(f"{swapped}: masker.params.fraction: unknown key")
