@@ -16,7 +16,7 @@ from typing import Any, Iterable
 import yaml
 from pydantic import ValidationError
 
-from .errors import RecipeError, RegistryError
+from .errors import RecipeError, RegistryError, first_line
 from .recipe import Recipe
 from .registry import Registries
 
@@ -31,7 +31,7 @@ def read_yaml(path: Path) -> dict[str, Any]:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        problem = getattr(exc, "problem", None) or first_line(exc)
         raise RecipeError(f"{path}: invalid YAML: {where}{problem}") from None
     if not isinstance(data, dict):
         raise RecipeError(f"{path}: a recipe must be a YAML mapping, got {type(data).__name__}")

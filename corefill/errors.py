@@ -1,4 +1,5 @@
 """Errors the CLI turns into one-line messages (exit code 2, no traceback)."""
+from __future__ import annotations
 
 
 class CorefillError(Exception):
@@ -30,7 +31,15 @@ class ComponentError(CorefillError):
     training), or failed while it ran: names the component and the plugin that registered it."""
 
 
+def first_line(exc: BaseException, default: str | None = None) -> str:
+    """The first non-blank line of an exception's message (some span many lines);
+    ``default``, else the exception's type name, when the message is empty."""
+    lines = [line for line in str(exc).strip().splitlines() if line.strip()]
+    if lines:
+        return lines[0]
+    return type(exc).__name__ if default is None else default
+
+
 def one_line(exc: BaseException) -> str:
     """``Type: first line of the message`` (what a one-line report shows of an exception)."""
-    text = (str(exc).strip().splitlines() or [""])[0]
-    return f"{type(exc).__name__}: {text}".rstrip(": ")
+    return f"{type(exc).__name__}: {first_line(exc, '')}".rstrip(": ")

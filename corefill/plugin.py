@@ -14,13 +14,14 @@ only after a deprecation warning for at least one minor release.
   ``lookup()`` gives the registries, for a component that builds another with ``build``);
 - the errors the CLI prints as one line: ``CorefillError`` and its kinds ``DataError``,
   ``RecipeError``, ``ComponentError``, ``RegistryError``; ``one_line(exc)`` gives any
-  exception's first line as such a report shows it.
+  exception's first line as such a report shows it (``Type: message``), ``first_line(exc)``
+  the message's first line alone (the type name when it has none).
 
 Cheap to import (no torch): registries and ``corefill validate`` import the Params
 modules of plugins, which import this.
 """
 from .errors import (ComponentError, CorefillError, DataError, RecipeError, RegistryError,
-                     one_line)
+                     first_line, one_line)
 from .hookspecs import hookimpl
 from .params import NoParams, Params
 from .registry import KINDS, BuildContext, build
@@ -36,6 +37,7 @@ __all__ = [
     "RecipeError",
     "RegistryError",
     "build",
+    "first_line",
     "hookimpl",
     "one_line",
 ]

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
 from .components import KINDS, ComponentSpec, Registries, Registry, import_object
-from .plugins import resolve_registries
 
 __all__ = ["KINDS", "BuildContext", "ComponentSpec", "Registries", "Registry", "build",
            "import_object", "takes_params", "validate_params"]
@@ -50,6 +49,8 @@ class BuildContext:
 
     def lookup(self) -> "Registries":
         """``registries``, or the installed plugins' when none were given."""
+        from .plugins import resolve_registries  # loading plugins is not for --help
+
         return resolve_registries(self.registries)
 
 

@@ -32,7 +32,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from corefill.errors import DataError
+from corefill.errors import DataError, first_line
 
 IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp")
 DICOM_EXTENSIONS = (".dcm", ".dicom")
@@ -44,12 +44,6 @@ SPLIT_FOLDER_NAMES = {"train": ("train", "training"), "test": ("test", "testing"
 
 class UnreadableFileError(DataError):
     """A file could not be decoded (corrupt, truncated, or not an image)."""
-
-
-def _reason(exc: BaseException) -> str:
-    """The first line of a decoder's error (some span many lines)."""
-    lines = str(exc).strip().splitlines()
-    return lines[0] if lines else type(exc).__name__
 
 
 # ---------------------------------------------------------------- listing and splits
@@ -187,7 +181,7 @@ def probe_image(path: str | Path) -> None:
         with Image.open(path) as image:
             image.verify()
     except Exception as exc:  # PIL raises many types for bad files
-        raise UnreadableFileError(f"{path}: not a readable image ({_reason(exc)})") from None
+        raise UnreadableFileError(f"{path}: not a readable image ({first_line(exc)})") from None
 
 
 def to_value_range(array: np.ndarray, lo: float, hi: float) -> np.ndarray:
@@ -210,7 +204,7 @@ def read_dicom_values(path: str | Path) -> tuple[np.ndarray, Any]:
         ds = pydicom.dcmread(str(path))
         pixels = ds.pixel_array
     except Exception as exc:  # pydicom raises many types for bad files
-        raise UnreadableFileError(f"{path}: not a readable DICOM image ({_reason(exc)})") from None
+        raise UnreadableFileError(f"{path}: not a readable DICOM image ({first_line(exc)})") from None
     samples = int(getattr(ds, "SamplesPerPixel", 1))
     if samples == 1 and pixels.ndim == 3:
         pixels = pixels[0]  # multi-frame: the first frame
@@ -265,7 +259,7 @@ def probe_dicom(path: str | Path) -> None:
         if "PixelData" not in ds:
             raise ValueError("no pixel data")
     except Exception as exc:
-        raise UnreadableFileError(f"{path}: not a readable DICOM image ({_reason(exc)})") from None
+        raise UnreadableFileError(f"{path}: not a readable DICOM image ({first_line(exc)})") from None
 
 
 # ---------------------------------------------------------------- NIfTI
@@ -276,7 +270,7 @@ def read_nifti(path: str | Path) -> np.ndarray:
     try:
         volume = np.asarray(nibabel.load(str(path)).get_fdata(dtype=np.float32))
     except Exception as exc:
-        raise UnreadableFileError(f"{path}: not a readable NIfTI volume ({_reason(exc)})") from None
+        raise UnreadableFileError(f"{path}: not a readable NIfTI volume ({first_line(exc)})") from None
     while volume.ndim > 3:
         volume = volume[..., 0]
     if volume.ndim != 3:

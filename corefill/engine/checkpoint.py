@@ -26,7 +26,7 @@ import numpy as np
 import torch
 import yaml
 
-from ..errors import CheckpointError
+from ..errors import CheckpointError, first_line
 from ..recipe import Recipe
 from . import build, spec
 
@@ -70,7 +70,7 @@ def load(path: str | Path) -> dict[str, Any]:
     try:
         state = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as exc:  # corrupt file or a pickle that is not plain data
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        first = first_line(exc)
         raise CheckpointError(f"{path}: cannot load checkpoint: {first}") from None
     if not isinstance(state, dict) or state.get("format") != FORMAT:
         raise CheckpointError(f"{path}: not a corefill checkpoint (format {FORMAT})")
@@ -84,7 +84,7 @@ def load_trained(checkpoint_path: str | Path, device: str = "cpu", registries=No
         recipe = Recipe.model_validate(yaml.safe_load(state["recipe_yaml"]))
     except Exception as exc:
         raise CheckpointError(f"{checkpoint_path}: stored recipe is invalid: "
-                              f"{str(exc).splitlines()[0]}") from None
+                              f"{first_line(exc)}") from None
     generator = build.network("generator", recipe.generator,
                               spec.with_data(state.get("data_spec"),
                                              build.context(registries, device)))
@@ -97,7 +97,7 @@ def load_trained(checkpoint_path: str | Path, device: str = "cpu", registries=No
 
 def _mismatch(path: str | Path, state: dict[str, Any], exc: Exception) -> str:
     """One line for weights that do not fit the network the installed code builds."""
-    first = (str(exc).strip().splitlines() or [type(exc).__name__])[0].rstrip(":. ")
+    first = first_line(exc).rstrip(":. ")
     saved = ", ".join(f"{k} {v}" for k, v in sorted((state.get("versions") or {}).items()))
     return (f"{path}: its generator weights do not fit the network the installed code builds "
             f"({first}); it was written by {saved or 'an unknown version'}: load it with those "

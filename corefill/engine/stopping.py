@@ -15,7 +15,7 @@ import traceback
 from pathlib import Path
 from typing import Any, Optional
 
-from ..errors import ComponentError, CorefillError
+from ..errors import ComponentError, CorefillError, first_line, one_line
 from .blame import culprit
 
 # Why training ended before ``train.max_epochs`` (``None``: it ran them all).
@@ -176,7 +176,7 @@ def rescue(runner: Any, error: BaseException) -> None:
                                  f"step {runner.saved_step}; continue with --resume")
         raise error
     failed = f"{named} failed: " if named else ""
-    reason = f"{runner.phase}: {failed}{one_line(error)}{save_error}"
+    reason = f"{runner.phase}: {failed}{failure_line(error)}{save_error}"
     reason += _error_log(runner.folder, error)
     if runner.state.step == 0:
         raise ComponentError(f"{reason}; nothing was trained") from error
@@ -196,7 +196,7 @@ def _save_trained(runner: Any) -> str:
     try:
         runner.save("last")
     except Exception as exc:  # e.g. a full disk: say so, keep the first error
-        return f"; writing last.pt failed too: {one_line(exc)}"
+        return f"; writing last.pt failed too: {failure_line(exc)}"
     return ""
 
 
@@ -212,14 +212,11 @@ def _error_log(folder: Any, error: BaseException) -> str:
     return f" (traceback in {log})"
 
 
-def one_line(error: BaseException) -> str:
-    """An error as one line; a corefill error's text is already written for the user."""
-    lines = [line for line in str(error).strip().splitlines() if line.strip()] or [""]
-    text = lines[0]
+def failure_line(error: BaseException) -> str:
+    """An error as one line; a corefill error's text is already written for the user, and
+    a loader worker's error is told by the worker's own last line."""
+    text = first_line(error, "")
     if text.startswith("Caught ") and "DataLoader worker" in text:
-        last = lines[-1].strip()  # the worker's own error: "OSError: <file>: ..."
-        # a corefill error's text is already written for the user: without its class
+        last = str(error).strip().splitlines()[-1].strip()  # "OSError: <file>: ..."
         return last.split(": ", 1)[-1] if isinstance(error, CorefillError) else last
-    if isinstance(error, CorefillError):
-        return text
-    return f"{type(error).__name__}: {text}" if text else type(error).__name__
+    return text if isinstance(error, CorefillError) else one_line(error)

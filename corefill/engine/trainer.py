@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Callable, Optional
 
 from ..config import recipe_hash, recipe_to_yaml
-from ..errors import CheckpointError
+from ..errors import CheckpointError, first_line
 from ..plugins import resolve_registries
 from ..recipe import Recipe
 from . import blame, build, checkpoint, distributed, preflight
@@ -130,7 +130,7 @@ class Trainer:
         try:
             self.built.load_state_dict(saved)
         except (KeyError, RuntimeError, ValueError) as exc:
-            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            first = first_line(exc)
             raise CheckpointError(f"{path}: does not fit the recipe's networks: {first}") from None
         self.state.load_state_dict(saved)
         self.saved_step = self.state.step

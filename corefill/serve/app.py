@@ -32,7 +32,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from ..errors import CorefillError
+from ..errors import CorefillError, one_line
 from . import uploads
 from .lineup import Lineup
 from .run_info import Samples
@@ -205,8 +205,7 @@ def create_app(lineup: Lineup) -> Starlette:
 
     async def failure(_request: Request, exc: Exception) -> JSONResponse:
         log.exception("unexpected error")  # the console gets the traceback, the page one line
-        return JSONResponse({"error": f"internal error: {type(exc).__name__}: "
-                                      f"{(str(exc).splitlines() or [''])[0]}"}, status_code=500)
+        return JSONResponse({"error": f"internal error: {one_line(exc)}"}, status_code=500)
 
     routes = [
         Route("/", page), Route("/api/info", info), Route("/api/samples", sample_list),

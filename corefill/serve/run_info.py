@@ -16,6 +16,8 @@ from typing import Any, Optional
 
 import numpy as np
 
+from ..errors import first_line
+
 MAX_SAMPLES = 12
 
 
@@ -87,7 +89,7 @@ class Samples:
         try:
             items += self._from_test_split()
         except Exception as exc:  # noqa: BLE001 - the page works without samples
-            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            first = first_line(exc)
             self.note = f"the test split could not be built here: {first}"
         if not self.model.translation:
             items += self._set_apart()

@@ -19,7 +19,7 @@ from typing import Any, Callable, Iterable
 
 import yaml
 
-from ..errors import RecipeError
+from ..errors import RecipeError, first_line
 
 KINDS = ("loguniform", "uniform", "int", "choice")
 _DIST = re.compile(r"^(?P<kind>[a-z_]+)\((?P<args>.*)\)$")
@@ -135,5 +135,5 @@ def check(spaces: list[Space], load: Callable[[list[str]], Any]) -> None:
             try:
                 load([override(space.key, value)])
             except RecipeError as exc:
-                first = (str(exc).strip().splitlines() or ["invalid"])[0]
+                first = first_line(exc, "invalid")
                 raise _bad(space.text, f"{value!r} is refused: {first}") from None

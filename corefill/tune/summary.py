@@ -5,6 +5,8 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+from ..errors import first_line
+
 
 def rows(study: Any) -> tuple[list[str], list[list[str]]]:
     """``(header, rows)``: one row per trial, its state, value, time and sampled values."""
@@ -74,6 +76,6 @@ def save_plots(study: Any, folder: Path) -> list[str]:
             plt.close(figure)
         except (ValueError, RuntimeError, ZeroDivisionError) as exc:
             plt.close("all")
-            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            first = first_line(exc)
             notes.append(f"{name} not drawn: {first}")
     return notes

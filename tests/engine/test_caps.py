@@ -10,73 +10,54 @@ from corefill.engine import checkpoint, run
 from toy_components import toy_recipe, toy_registries
 
 
-def tensors(node, prefix=""):
-    if isinstance(node, torch.Tensor):
-        return {prefix: node}
-    items = node.items() if isinstance(node, dict) else \
-        enumerate(node) if isinstance(node, (list, tuple)) else []
-    return {k: v for key, value in items for k, v in tensors(value, f"{prefix}/{key}").items()}
-
-
 def training(folder):
     return json.loads((folder / "report.json").read_text())["training"]
 
 
-def test_a_step_limit_is_said_in_the_report_and_on_the_console(tmp_path, capsys):
-    folder = run(toy_recipe("train.max_steps=4"), out_dir=tmp_path / "run",
-                 registries=toy_registries())
-    summary = training(folder)
-    assert summary["stopped_by"] == "max_steps" and summary["stopped_early"] is True
-    assert (summary["limit"], summary["steps"]) == (4, 4)
-    assert (summary["planned_steps"], summary["planned_epochs"]) == (9, 3)  # 3 steps an epoch
-    assert summary["how_to_lift"].startswith("-o train.max_steps=null, or continue this run")
-    assert f"--out {folder} --resume -o train.max_steps=" in summary["how_to_lift"]
-    note = "train.max_steps=4 stopped training at step 4 of 9 (epoch 2 of 3)"
-    markdown = (folder / "report.md").read_text().splitlines()
-    assert markdown[2].startswith(f"**Training was cut short:** {note}")
-    assert "-o train.max_steps=null" in markdown[2]
-    last_line = capsys.readouterr().out.strip().splitlines()[-1]
-    assert last_line.startswith(f"note: {note}; to train fully: -o train.max_steps=null")
+def val_steps(folder):
+    lines = (folder / "metrics.jsonl").read_text().splitlines()
+    return [r["step"] for r in map(json.loads, lines) if r["type"] == "val"]
 
 
-def test_a_time_limit_is_not_reported_as_a_full_run(tmp_path):
-    folder = run(toy_recipe("train.max_minutes=1e-6", "train.log_every=2"),
-                 out_dir=tmp_path / "run", registries=toy_registries())
-    summary = training(folder)
-    assert summary["stopped_by"] == "max_minutes" and summary["stopped_early"] is True
-    assert summary["note"].startswith("train.max_minutes=1e-06 stopped training at step 2 of 9")
-    assert "-o train.max_minutes=null" in summary["how_to_lift"]
-    assert "Training was cut short" in (folder / "report.md").read_text()
+# the toy recipe: 3 steps an epoch, max_epochs 3 (9 steps); each limit, where it stops
+# (step, epoch, batch_in_epoch of last.pt), the steps planned and the note it leaves
+LIMITS = {
+    "max_steps mid-epoch": (["train.max_steps=4", "train.log_every=1"], "max_steps", (4, 1, 1),
+                            (9, 3), "train.max_steps=4 stopped training at step 4 of 9 "
+                                    "(epoch 2 of 3)"),
+    "max_steps at an epoch end": (["train.max_steps=3"], "max_steps", (3, 1, 0), (9, 3),
+                                  "train.max_steps=3 stopped training at step 3 of 9 "
+                                  "(after epoch 1 of 3)"),
+    "max_minutes": (["train.max_minutes=1e-6", "train.log_every=2"], "max_minutes", (2, 0, 2),
+                    (9, 3), "train.max_minutes=1e-06 stopped training at step 2 of 9"),
+    "max_epochs": (["train.max_epochs=2", "train.max_steps=100"], None, (6, 2, 0), (6, 2), None),
+}
 
 
-def test_a_full_run_says_nothing_of_limits(tmp_path, capsys):
-    folder = run(toy_recipe("train.max_epochs=2", "train.max_steps=100"),
-                 out_dir=tmp_path / "run", registries=toy_registries())
-    summary = training(folder)
-    assert summary["stopped_by"] is None and summary["stopped_early"] is False
-    assert "note" not in summary and summary["steps"] == summary["planned_steps"] == 6
-    assert "cut short" not in (folder / "report.md").read_text()
-    assert "note:" not in capsys.readouterr().out
-
-
-def test_a_step_limit_at_an_epoch_end_ends_the_epoch_then_resumes_exactly(tmp_path):
-    folder = run(toy_recipe("train.max_steps=3"), out_dir=tmp_path / "cut",
-                 registries=toy_registries())
+@pytest.mark.parametrize("overrides, stopped_by, last, planned, note", LIMITS.values(),
+                         ids=LIMITS.keys())
+def test_each_limit_stops_training_where_it_says_and_the_report_says_so(
+        tmp_path, capsys, overrides, stopped_by, last, planned, note):
+    folder = run(toy_recipe(*overrides), out_dir=tmp_path / "run", registries=toy_registries())
     saved = torch.load(folder / "checkpoints" / "last.pt", weights_only=True)
-    assert (saved["step"], saved["epoch"], saved["batch_in_epoch"]) == (3, 1, 0)
-    assert training(folder)["stopped_by"] == "max_steps"
-    assert training(folder)["note"].endswith("at step 3 of 9 (after epoch 1 of 3)")
-    # resumed with the limit lifted, as the report advises (no --force needed)
-    run(toy_recipe("train.max_steps=null"), out_dir=folder, resume=True,
-        registries=toy_registries())
-    whole = run(toy_recipe(), out_dir=tmp_path / "whole", registries=toy_registries())
-    a = torch.load(whole / "checkpoints" / "last.pt", weights_only=True)
-    b = torch.load(folder / "checkpoints" / "last.pt", weights_only=True)
-    for group in ("networks", "optimizers", "rng"):
-        a_tensors, b_tensors = tensors(a[group]), tensors(b[group])
-        assert a_tensors.keys() == b_tensors.keys() and a_tensors
-        assert all(torch.equal(a_tensors[k], b_tensors[k]) for k in a_tensors), group
-    assert training(folder)["stopped_by"] is None
+    assert (saved["step"], saved["epoch"], saved["batch_in_epoch"]) == last
+    summary = training(folder)
+    assert (summary["stopped_by"], summary["stopped_early"]) == (stopped_by, note is not None)
+    assert (summary["steps"], summary["planned_steps"], summary["planned_epochs"]) == \
+        (last[0], *planned)
+    assert val_steps(folder)[-1] == last[0]  # validated what it had
+    markdown = (folder / "report.md").read_text().splitlines()
+    out = capsys.readouterr().out
+    if note is None:
+        assert "note" not in summary and "cut short" not in "\n".join(markdown)
+        assert "note:" not in out
+        return
+    lift = f"-o train.{stopped_by}=null"
+    assert summary["note"].startswith(note) and summary["how_to_lift"].startswith(lift)
+    assert f"--out {folder} --resume -o train.{stopped_by}=LARGER" in summary["how_to_lift"]
+    assert markdown[2].startswith(f"**Training was cut short:** {note}") and lift in markdown[2]
+    assert out.strip().splitlines()[-1].startswith(f"note: {note}")
+    assert f"; to train fully: {lift}" in out.strip().splitlines()[-1]
 
 
 @pytest.mark.parametrize("every, mid_epoch", [

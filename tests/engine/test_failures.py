@@ -13,7 +13,7 @@ from torch.utils.data import DataLoader
 import corefill.plugins
 from corefill.cli import main
 from corefill.engine import checkpoint, run
-from corefill.engine.stopping import TrainingFailed, one_line
+from corefill.engine.stopping import TrainingFailed, failure_line
 from toy_components import ToyDataset, toy_recipe, toy_registries
 
 # A metric that, like FID, refuses to score fewer than 4 images.
@@ -103,7 +103,7 @@ def test_an_error_in_a_loader_worker_is_told_by_its_own_line():
     with pytest.raises(OSError) as raised:
         next(iter(loader))
     assert str(raised.value).startswith("Caught OSError in DataLoader worker process 0")
-    assert one_line(raised.value) == "OSError: train-0.png: image file is truncated"
+    assert failure_line(raised.value) == "OSError: train-0.png: image file is truncated"
 
 
 def test_a_full_disk_says_which_steps_are_on_disk(tmp_path, monkeypatch):

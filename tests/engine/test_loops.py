@@ -121,15 +121,12 @@ def test_schedulers_change_learning_rate_per_epoch(tmp_path):
     assert lrs == pytest.approx({1: 0.01, 2: 0.01, 3: 0.01, 4: 0.01 * 2 / 3})
 
 
-def test_max_steps_stops_mid_epoch_and_plain_progress_lines(tmp_path, capsys):
-    recipe = toy_recipe("train.max_epochs=5", "train.max_steps=4", "train.log_every=1")
-    folder = run(recipe, out_dir=tmp_path / "run", registries=toy_registries())
-    state = torch.load(folder / "checkpoints" / "last.pt", weights_only=True)
-    assert (state["step"], state["epoch"], state["batch_in_epoch"]) == (4, 1, 1)
-    assert records(folder, "val")[-1]["step"] == 4  # validated what it had
+def test_plain_progress_lines(tmp_path, capsys):
+    recipe = toy_recipe("train.max_epochs=2", "train.log_every=1")
+    run(recipe, out_dir=tmp_path / "run", registries=toy_registries())
     out = capsys.readouterr().out
-    assert "epoch 1/5: 3 steps" in out and "step 4: g_total=" in out
-    assert "training: 4 steps" in out and "images/s" in out
+    assert "epoch 1/2: 3 steps" in out and "step 4: g_total=" in out
+    assert "training: 6 steps" in out and "images/s" in out
 
 
 def test_tensorboard_scalars_and_images_when_enabled(tmp_path):
@@ -143,14 +140,6 @@ def test_tensorboard_scalars_and_images_when_enabled(tmp_path):
     tags = events.Tags()
     assert {"train/loss/g_total", "val/loss", "val/mae_hole"} <= set(tags["scalars"])
     assert "samples" in tags["images"]
-
-
-def test_max_minutes_stops_at_the_next_logging_step(tmp_path):
-    recipe = toy_recipe("train.max_epochs=5", "train.max_minutes=1e-6", "train.log_every=2")
-    folder = run(recipe, out_dir=tmp_path / "run", registries=toy_registries())
-    state = torch.load(folder / "checkpoints" / "last.pt", weights_only=True)
-    assert (state["step"], state["epoch"]) == (2, 0)
-    assert (folder / "report.json").exists()
 
 
 def test_worker_processes_give_the_same_training_as_the_main_process(tmp_path):

@@ -11,21 +11,29 @@ from corefill.errors import CheckpointError
 from toy_components import toy_recipe, toy_registries
 
 
-def networks(folder):
-    return torch.load(Path(folder) / "checkpoints" / "last.pt", weights_only=True)["networks"]
+def saved(folder):
+    return torch.load(Path(folder) / "checkpoints" / "last.pt", weights_only=True)
 
 
-def assert_same(a, b):
-    assert a.keys() == b.keys()
-    for net in a:
-        for key in a[net]:
-            assert torch.equal(a[net][key], b[net][key]), (net, key)
+def tensors(node, prefix=""):
+    if isinstance(node, torch.Tensor):
+        return {prefix: node}
+    items = node.items() if isinstance(node, dict) else \
+        enumerate(node) if isinstance(node, (list, tuple)) else []
+    return {k: v for key, value in items for k, v in tensors(value, f"{prefix}/{key}").items()}
 
 
-def test_resume_mid_epoch_after_step_limit_matches_uninterrupted(tmp_path):
+def assert_same_tensors(a, b, group):
+    a, b = tensors(a), tensors(b)
+    assert a.keys() == b.keys() and a, group
+    assert all(torch.equal(a[k], b[k]) for k in a), group
+
+
+@pytest.mark.parametrize("cut", [4, 3], ids=["mid-epoch", "at an epoch end"])
+def test_resume_after_a_step_limit_matches_uninterrupted(tmp_path, cut):
     whole = run(toy_recipe("train.max_epochs=2"), out_dir=tmp_path / "whole",
                 registries=toy_registries())
-    run(toy_recipe("train.max_epochs=2", "train.max_steps=4"), out_dir=tmp_path / "cut",
+    run(toy_recipe("train.max_epochs=2", f"train.max_steps={cut}"), out_dir=tmp_path / "cut",
         registries=toy_registries())
     # a real change needs --force; lifting the limit (what the report advises) does not
     with pytest.raises(CheckpointError, match=r"generator_optimizer\.lr: 0\.01 -> 0\.02.*--force"):
@@ -33,7 +41,8 @@ def test_resume_mid_epoch_after_step_limit_matches_uninterrupted(tmp_path):
             out_dir=tmp_path / "cut", resume=True, registries=toy_registries())
     run(toy_recipe("train.max_epochs=2", "train.max_steps=null"), out_dir=tmp_path / "cut",
         resume=True, registries=toy_registries())
-    assert_same(networks(whole), networks(tmp_path / "cut"))
+    for group in ("networks", "optimizers", "rng"):
+        assert_same_tensors(saved(whole)[group], saved(tmp_path / "cut")[group], group)
     report = json.loads((tmp_path / "cut" / "report.json").read_text())
     assert report["training"]["stopped_by"] is None and report["training"]["steps"] == 6
     with pytest.raises(CheckpointError, match="does not fit the recipe's networks"):

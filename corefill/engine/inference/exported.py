@@ -24,7 +24,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from ...errors import CheckpointError, CorefillError
+from ...errors import CheckpointError, CorefillError, first_line
 
 FORMAT = 1
 META_KEY = "corefill"
@@ -121,7 +121,7 @@ class OnnxRunner:
         try:
             session = ort.InferenceSession(source, options, providers=providers)
         except Exception as exc:  # a corrupt or foreign file
-            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            first = first_line(exc)
             raise CheckpointError(f"{where}: cannot load ONNX model: {first}") from None
         if isinstance(model, bytes):
             return cls(session)
@@ -150,7 +150,7 @@ class ScriptRunner:
                 warnings.simplefilter("ignore", FutureWarning)
                 module = torch.jit.load(str(path), map_location=device, _extra_files=extra)
         except Exception as exc:
-            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            first = first_line(exc)
             raise CheckpointError(f"{path}: cannot load TorchScript model: {first}") from None
         self.meta = read_metadata(extra[EXTRA_FILE], str(path))
         module = module.eval()

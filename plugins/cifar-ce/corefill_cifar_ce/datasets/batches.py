@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from corefill.data import UnreadableFileError
+from corefill.plugin import first_line
 
 from .safe_pickle import ForbiddenPickleError, load_pickle
 
@@ -53,7 +54,7 @@ def decode_pickled(raw: bytes, where: str) -> tuple[np.ndarray, np.ndarray]:
     except ForbiddenPickleError:
         raise
     except Exception as exc:  # truncated or corrupt pickles raise many types
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        reason = first_line(exc)
         raise UnreadableFileError(f"cifar10: {where}: not a readable pickle ({reason})") from None
     if not isinstance(batch, dict):
         raise UnreadableFileError(f"cifar10: {where}: expected a dict, got {type(batch).__name__}")

@@ -22,7 +22,7 @@ import cv2
 import numpy as np
 
 from corefill.data import UnreadableFilesWarning
-from corefill.plugin import BuildContext, DataError
+from corefill.plugin import BuildContext, DataError, first_line
 
 from .params import OasisSlicesParams
 from .slices import LabelledSlices, evenly_spaced, labels_from_png
@@ -101,7 +101,7 @@ def _image_size(path: Path) -> tuple[int, int]:
             size = image.size
             image.verify()
     except Exception as exc:  # PIL raises many types for bad files
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        reason = first_line(exc)
         raise ValueError(f"{path}: not a readable PNG ({reason})") from None
     return size
 
