@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+import warnings
 from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
@@ -86,5 +87,9 @@ def build(spec: ComponentSpec, params: Any = None, context: Optional[BuildContex
     target = spec.load()
     if takes_params(target):
         return target(params, context)
+    warnings.warn(f"{spec.kind} {spec.qualified!r} is built as target(**params), the older "
+                  "builder convention; take (params, context) instead (see the plugin guide). "
+                  "The older form will be removed after at least one minor release.",
+                  DeprecationWarning, stacklevel=2)
     legacy = {"split": context.split} if spec.kind == "dataset" else {}
     return target(**dict(params), **legacy)

@@ -5,14 +5,23 @@ with the recipe's loss weight if a halved D loss is wanted.
 """
 from __future__ import annotations
 
+from typing import Any, Optional
+
 import torch
 import torch.nn.functional as F
 
 
-class VanillaGANLoss:
-    """Binary cross-entropy with logits; softplus keeps it stable for large |logits|."""
+class _GANLoss:
+    """Built as every component is, ``(params, context)``; these objectives take no params."""
 
     adversarial = True
+
+    def __init__(self, params: Any = None, context: Optional[Any] = None) -> None:
+        del params, context  # nothing to configure
+
+
+class VanillaGANLoss(_GANLoss):
+    """Binary cross-entropy with logits; softplus keeps it stable for large |logits|."""
 
     def generator_loss(self, fake_logits: torch.Tensor) -> torch.Tensor:
         # BCE(fake, label 1) = log(1 + exp(-x)) = softplus(-x)
@@ -22,10 +31,8 @@ class VanillaGANLoss:
         return F.softplus(-real_logits).mean() + F.softplus(fake_logits).mean()
 
 
-class LSGANLoss:
+class LSGANLoss(_GANLoss):
     """Least squares GAN: mean squared distance of the logits to the labels 1 (real) / 0 (fake)."""
-
-    adversarial = True
 
     def generator_loss(self, fake_logits: torch.Tensor) -> torch.Tensor:
         return (fake_logits - 1).square().mean()
@@ -34,10 +41,8 @@ class LSGANLoss:
         return (real_logits - 1).square().mean() + fake_logits.square().mean()
 
 
-class HingeGANLoss:
+class HingeGANLoss(_GANLoss):
     """Hinge loss: D pushes real logits above +1 and fake below -1; G raises fake logits."""
-
-    adversarial = True
 
     def generator_loss(self, fake_logits: torch.Tensor) -> torch.Tensor:
         return -fake_logits.mean()

@@ -1,7 +1,7 @@
 """Rectangular maskers: a centred box (as in the context-encoder papers), random boxes, and the all-ones mask."""
 from __future__ import annotations
 
-from typing import Optional, Union
+from typing import Any, Optional, Union
 
 import numpy as np
 import torch
@@ -70,6 +70,9 @@ class FullMasker:
 
     whole_image = True
     random = False
+
+    def __init__(self, params: Any = None, context: Optional[BuildContext] = None):
+        del params, context  # nothing to configure
 
     def __call__(self, height: int, width: int, *, rng: Optional[np.random.Generator],
                  name: Optional[str] = None) -> torch.Tensor:

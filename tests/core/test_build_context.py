@@ -51,10 +51,21 @@ def test_new_style_target_gets_validated_params_and_the_context():
     assert built["context"].value_range == (0.0, 1.0) and built["context"].split == "val"
 
 
-def test_old_style_plugin_targets_keep_working():
+def test_old_style_plugin_targets_keep_working_with_a_deprecation_warning():
     """A plugin written against the first guide: keyword constructor taking the fields."""
-    assert build(_spec("generator", "old_style"), {"width": 5}) == {"width": 5, "split": "none"}
-    assert build(_spec("dataset", "old_style"), {}, split="test") == {"width": 8, "split": "test"}
+    with pytest.warns(DeprecationWarning, match="older builder convention"):
+        assert build(_spec("generator", "old_style"), {"width": 5}) == {"width": 5,
+                                                                        "split": "none"}
+    with pytest.warns(DeprecationWarning, match="take \\(params, context\\) instead"):
+        assert build(_spec("dataset", "old_style"), {}, split="test") == {"width": 8,
+                                                                          "split": "test"}
+
+
+def test_every_installed_first_party_component_takes_params_and_context():
+    old = [f"{kind} {spec.qualified}" for kind in ("dataset", "masker", "generator",
+                                                      "discriminator", "loss", "metric")
+           for spec in installed()[kind].specs() if not takes_params(spec.load())]
+    assert old == []
 
 
 def test_baselines_take_the_datasets_value_range_unless_the_recipe_names_one():
