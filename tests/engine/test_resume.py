@@ -1,26 +1,14 @@
 """Checkpoints: a resumed run ends with the same weights as an uninterrupted one (SIGKILL:
 test_resume_exact.py); changed recipes are refused unless forced, changed limits are not."""
 import json
-from pathlib import Path
 
 import pytest
 import torch
 
 from corefill.engine import run
 from corefill.errors import CheckpointError
+from checkpoint_tensors import checkpoint, tensors
 from toy_components import toy_recipe, toy_registries
-
-
-def saved(folder):
-    return torch.load(Path(folder) / "checkpoints" / "last.pt", weights_only=True)
-
-
-def tensors(node, prefix=""):
-    if isinstance(node, torch.Tensor):
-        return {prefix: node}
-    items = node.items() if isinstance(node, dict) else \
-        enumerate(node) if isinstance(node, (list, tuple)) else []
-    return {k: v for key, value in items for k, v in tensors(value, f"{prefix}/{key}").items()}
 
 
 def assert_same_tensors(a, b, group):
@@ -42,7 +30,7 @@ def test_resume_after_a_step_limit_matches_uninterrupted(tmp_path, cut):
     run(toy_recipe("train.max_epochs=2", "train.max_steps=null"), out_dir=tmp_path / "cut",
         resume=True, registries=toy_registries())
     for group in ("networks", "optimizers", "rng"):
-        assert_same_tensors(saved(whole)[group], saved(tmp_path / "cut")[group], group)
+        assert_same_tensors(checkpoint(whole)[group], checkpoint(tmp_path / "cut")[group], group)
     report = json.loads((tmp_path / "cut" / "report.json").read_text())
     assert report["training"]["stopped_by"] is None and report["training"]["steps"] == 6
     with pytest.raises(CheckpointError, match="does not fit the recipe's networks"):

@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 import torch
 
+from checkpoint_tensors import checkpoint, tensors
+
 pytestmark = pytest.mark.slow  # a quick run: pytest -m "not slow"
 
 SCRIPT = Path(__file__).with_name("run_toy.py")
@@ -43,22 +45,6 @@ def kill_when(process, ready, what):
         time.sleep(0.01)
     os.kill(process.pid, signal.SIGKILL)
     assert process.wait() == -signal.SIGKILL
-
-
-def checkpoint(folder):
-    return torch.load(Path(folder) / "checkpoints" / "last.pt", weights_only=True)
-
-
-def tensors(node, prefix=""):
-    """Every tensor in a checkpoint, by its path (networks, optimizers, rng...)."""
-    if isinstance(node, torch.Tensor):
-        return {prefix: node}
-    items = node.items() if isinstance(node, dict) else \
-        enumerate(node) if isinstance(node, (list, tuple)) else []
-    found = {}
-    for key, value in items:
-        found.update(tensors(value, f"{prefix}/{key}"))
-    return found
 
 
 def assert_identical(whole, resumed):

@@ -17,7 +17,7 @@ from corefill.engine.speed import Plan, plan
 from corefill.engine.stopping import training_summary
 from corefill.errors import RecipeError
 from corefill.recipe import OptimizerSettings, TrainSettings
-from test_resume_exact import tensors
+from checkpoint_tensors import tensors
 from toy_components import toy_recipe, toy_registries
 
 ADVERSARIAL = ["discriminator.name=tiny-d", "losses=[{name: l1-hole}, {name: bce, weight: 0.05}]",

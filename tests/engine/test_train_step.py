@@ -12,7 +12,7 @@ import torch.nn as nn
 import wgan_gp_plugin
 from corefill.engine import run
 from corefill.engine.steps import LossSet, StepParts, Update, make_step
-from test_resume_exact import tensors
+from checkpoint_tensors import tensors
 from toy_components import L1Hole, TinyGenerator, toy_recipe, toy_registries
 
 # 24 items at batch 4: 6 steps an epoch; G is updated on every 3rd batch
