@@ -22,7 +22,7 @@ import torch
 from torch.utils.data import DataLoader, Dataset, DistributedSampler, default_collate
 
 from ..errors import ComponentError, CorefillError, one_line
-from ..nn.holes import hole_box, hole_boxes  # hole_box also imported from here by inference
+from ..nn.holes import hole_box, hole_boxes
 
 
 def name_seed(name: str) -> int:

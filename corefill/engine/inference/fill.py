@@ -167,7 +167,8 @@ def _forward(runner: Callable, images: np.ndarray, holes: np.ndarray, spec: dict
              device: Any, prefills: Optional[np.ndarray]) -> np.ndarray:
     import torch
 
-    from ..data import hole_box, middle
+    from ...nn.holes import hole_boxes
+    from ..data import middle
     from ..composite import complete as composite, residual_correction
 
     low, high = spec["value_range"]
@@ -180,7 +181,7 @@ def _forward(runner: Callable, images: np.ndarray, holes: np.ndarray, spec: dict
     mask = torch.from_numpy(holes.astype(np.float32))[:, None].to(device)
     batch = {"image": target, "input": target * (1 - mask), "mask": mask}
     if spec["output_region"] == "hole_box":
-        batch["hole_box"] = torch.stack([hole_box(m) for m in mask.cpu()])
+        batch["hole_box"] = hole_boxes(mask)
     centre = middle(spec["value_range"])
     with torch.no_grad():
         if prefills is None:
