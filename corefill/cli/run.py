@@ -42,7 +42,7 @@ def run(recipe: str, overrides: tuple[str, ...], device: str | None, out_dir: st
 
     resolved = load_recipe(recipe, overrides)
     from ..engine import run as run_engine  # imports torch
-    from ..engine.stopping import TrainingFailed
+    from ..engine.failure import TrainingFailed
 
     try:
         folder = run_engine(resolved, out_dir=out_dir, device=device, resume=resume, force=force)

@@ -37,7 +37,7 @@ def run(recipe, *, out_dir: str | Path | None = None, device: str | None = None,
     from ``checkpoints/last.pt``; ``force`` accepts a changed recipe on resume (or starts
     over in a folder that already holds a checkpoint).
     """
-    from .stopping import rescue
+    from . import failure
     from .trainer import Trainer
 
     trainer = Trainer(recipe, out_dir=out_dir, device=device, resume=resume, force=force,
@@ -48,7 +48,15 @@ def run(recipe, *, out_dir: str | Path | None = None, device: str | None = None,
             trainer.train()
             trainer.finish()
         except (Exception, KeyboardInterrupt) as error:
-            rescue(trainer, error)  # saves what was trained; raises TrainingFailed
+            kept = trainer.keep_work() if failure.keeps_work(error, trainer.at_failure()) else ""
+            at = trainer.at_failure()
+            line = failure.interrupted_line(at) if isinstance(error, KeyboardInterrupt) else None
+            if line:
+                trainer.progress.line(line)
+            raised = failure.explain(error, at, kept)  # TrainingFailed: how to go on
+            if raised is error:
+                raise
+            raise raised from error
     finally:
         trainer.close()
     return trainer.folder

@@ -77,6 +77,13 @@ class Progress:
         print(text, file=self.stream, flush=True)
 
 
+def trained_line(steps: int, rate: float, steady: bool) -> str:
+    """The console's line when training ends: steps and images/s (``steady``: timed after
+    the warm-up)."""
+    return (f"training: {steps} steps, {significant(rate)} images/s"
+            + ("" if steady else " (with the warm-up: too few steps)"))
+
+
 class LossWindow:
     """Losses summed on the device between two logging steps (no per-step host sync)."""
 

@@ -1,6 +1,6 @@
 """How training stops: early stopping on a validation metric (and best-value tracking),
-a limit (``train.max_steps`` / ``train.max_minutes``) said out loud, and failures that keep
-the trained work.
+and a limit (``train.max_steps`` / ``train.max_minutes``) said out loud (a failure is
+:mod:`.failure`'s).
 
 Early-stopping rules:
 - ``patience``: stop after ``patience`` validations in a row without a strict improvement.
@@ -10,13 +10,7 @@ Early-stopping rules:
 from __future__ import annotations
 
 import math
-import shlex
-import traceback
-from pathlib import Path
 from typing import Any, Optional
-
-from ..errors import ComponentError, CorefillError, first_line, one_line
-from .blame import culprit
 
 # Why training ended before ``train.max_epochs`` (``None``: it ran them all).
 CAPS = ("max_steps", "max_minutes")
@@ -132,91 +126,3 @@ def _cap(train: Any, reason: str, *, step: int, epoch: int, planned_steps: int,
         "note": f"train.{reason}={limit:g} stopped training at step {step} of "
                 f"{planned_steps} ({where} of {train.max_epochs})",
     }
-
-
-class TrainingFailed(CorefillError):
-    """Something failed after training steps; the work done is in a checkpoint (when one
-    could be written). ``recipe_args`` is how the CLI names the recipe in the commands."""
-
-    def __init__(self, reason: str, *, folder: Any, saved_step: Optional[int],
-                 step: int, recipe_args: str = "RECIPE") -> None:
-        super().__init__(reason)
-        self.reason, self.folder, self.recipe_args = reason, folder, recipe_args
-        self.saved_step, self.step = saved_step, step
-
-    def __str__(self) -> str:
-        if self.saved_step is None:
-            return f"{self.reason}; no checkpoint could be written"
-        folder = shlex.quote(str(self.folder))
-        last = shlex.quote(f"{self.folder}/checkpoints/last.pt")
-        lost = "" if self.saved_step == self.step else \
-            f" (steps {self.saved_step + 1}-{self.step} could not be saved)"
-        return (f"{self.reason}. The trained weights (step {self.saved_step}) are in "
-                f"{last}{lost}: evaluate them with `corefill evaluate {self.recipe_args} "
-                f"--checkpoint {last} --out DIR`, or fix the cause and continue with "
-                f"`corefill run {self.recipe_args} --out {folder} --resume`")
-
-
-def rescue(runner: Any, error: BaseException) -> None:
-    """After a failure in ``runner`` (a Trainer): put the trained work on disk (unless a
-    step was cut in half, or the test evaluation has loaded best.pt's weights), then raise
-    ``TrainingFailed`` saying how to evaluate or resume it. A failure inside a component
-    (a network's forward, a loss, a masker) names the component and its plugin; one before
-    the first step is a ComponentError (nothing trained to keep)."""
-    interrupted = isinstance(error, KeyboardInterrupt)
-    if not runner.dist.is_main or (interrupted and runner.state.step == 0):
-        raise error
-    named = None if interrupted else culprit(error, getattr(runner, "suspects", []))
-    if runner.state.step == 0 and named is None and not isinstance(error, ComponentError):
-        raise error  # before any step, in the engine itself: its traceback is the report
-    save_error = _save_trained(runner) if runner.state.step > 0 else ""
-    if interrupted:
-        if runner.saved_step is not None:
-            runner.progress.line(f"interrupted: {runner.folder}/checkpoints/last.pt holds "
-                                 f"step {runner.saved_step}; continue with --resume")
-        raise error
-    failed = f"{named} failed: " if named else ""
-    reason = f"{runner.phase}: {failed}{failure_line(error)}{save_error}"
-    reason += _error_log(runner.folder, error)
-    if runner.state.step == 0:
-        raise ComponentError(f"{reason}; nothing was trained") from error
-    raise TrainingFailed(reason, folder=runner.folder, saved_step=runner.saved_step,
-                         step=runner.state.step) from error
-
-
-def _save_trained(runner: Any) -> str:
-    """Write last.pt where it would hold steps not on disk yet and the networks are whole;
-    '' or what went wrong writing it."""
-    if runner.saved_step == runner.state.step or runner.in_step or runner.finishing:
-        return ""
-    try:
-        runner.flush_losses()  # the losses of the steps about to be saved
-    except Exception:
-        pass  # those log lines are lost; the weights need not be
-    try:
-        runner.save("last")
-    except Exception as exc:  # e.g. a full disk: say so, keep the first error
-        return f"; writing last.pt failed too: {failure_line(exc)}"
-    return ""
-
-
-def _error_log(folder: Any, error: BaseException) -> str:
-    """Write the whole traceback to ``folder/error.log`` (the console gets one line);
-    returns where it is, for that line."""
-    log = Path(folder) / "error.log"
-    try:
-        log.write_text("".join(traceback.format_exception(type(error), error,
-                                                          error.__traceback__)))
-    except OSError:
-        return ""
-    return f" (traceback in {log})"
-
-
-def failure_line(error: BaseException) -> str:
-    """An error as one line; a corefill error's text is already written for the user, and
-    a loader worker's error is told by the worker's own last line."""
-    text = first_line(error, "")
-    if text.startswith("Caught ") and "DataLoader worker" in text:
-        last = str(error).strip().splitlines()[-1].strip()  # "OSError: <file>: ..."
-        return last.split(": ", 1)[-1] if isinstance(error, CorefillError) else last
-    return text if isinstance(error, CorefillError) else one_line(error)

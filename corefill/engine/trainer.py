@@ -12,30 +12,27 @@ from pathlib import Path
 from typing import Any, Callable, Optional
 
 from ..config import recipe_hash, recipe_to_yaml
-from ..errors import CheckpointError, first_line
 from ..plugins import resolve_registries
 from ..recipe import Recipe
-from . import blame, build, checkpoint, distributed, preflight
+from . import blame, build, checkpoint, distributed, preflight, schedule, spec
 from .data import full_epoch_length, to_device
 from .outputs import RunFiles, write_atomic
-from .progress import LossWindow, Progress, current_epoch, significant
-from . import spec
-from .state import Components, TrainState
+from .progress import LossWindow, Progress, current_epoch, trained_line
+from .failure import RunAtFailure, failure_line
+from .state import Components, TrainState, restore
 from .stopping import stop_reason
 from .validation import samples_only, test_report, validate_main
 
 
 class Trainer:
-    """One training run of ``recipe`` in ``folder``: ``setup()``, ``train()``,
-    ``finish()``, ``close()`` (or :func:`corefill.engine.run`). ``state`` holds the
-    counters, ``built`` what ``setup()`` built."""
+    """One training run of ``recipe`` in ``folder``: ``setup()``, ``train()``, ``finish()``,
+    ``close()`` (:func:`corefill.engine.run`); ``state``: counters, ``built``: components."""
 
     def __init__(self, recipe: Recipe, *, out_dir=None, device: Optional[str] = None,
                  resume: bool = False, force: bool = False, registries=None,
                  on_validation: Optional[Callable[[int, dict], None]] = None) -> None:
         self.recipe, self.registries = recipe, resolve_registries(registries)
-        self.on_validation = on_validation  # (epoch, values) after each validation, rank 0
-        self.resume, self.force = resume, force
+        self.resume, self.force, self.on_validation = resume, force, on_validation
         self.folder = Path(out_dir if out_dir is not None
                            else recipe.output_dir.format(name=recipe.name))
         self.dist = distributed.from_env()
@@ -49,7 +46,7 @@ class Trainer:
         self.state = TrainState()
         self.built: Optional[Components] = None
         self.saved_step: Optional[int] = None  # step of the last.pt on disk (None: none)
-        self.phase, self.in_step, self.finishing = "setup", False, False  # see rescue()
+        self.phase, self.in_step, self.finishing = "setup", False, False  # see keep_work()
         self.steps_per_epoch = 0  # batches in a whole epoch, known once built
         self.suspects: list = []  # (network or loss, its label): who a failure names
         self._warm = False  # a first logging window was timed (the warm-up, left out)
@@ -57,9 +54,7 @@ class Trainer:
         self._clock: Optional[float] = None  # perf_counter() since which time is uncounted
         self._curves_at = self._saved_at = float("-inf")
         self._data_spec: Any = None  # taken at the first checkpoint, then kept
-        # The recipe's baselines, built (and fitted) at the first validation and reused by
-        # the test report; None until then (validation.py).
-        self.baselines: Optional[list[Any]] = None
+        self.baselines: Optional[list[Any]] = None  # fitted at the first validation
 
     # ---------------------------------------------------------------- setup
     def setup(self) -> None:
@@ -71,11 +66,10 @@ class Trainer:
                                        self.registries, self.built.labels)
         self.steps_per_epoch = full_epoch_length(self.built.train_loader)
         rng = self._open_folder()
-        if self.dist.is_main:
-            # Datasets that preprocess (e.g. set images apart) say what they did in the run folder.
-            write_dataset_report = getattr(self.built.train_set.base, "write_report", None)
-            if callable(write_dataset_report):
-                write_dataset_report(self.folder)
+        # Datasets that preprocess (e.g. set images apart) say what they did in the run folder.
+        write_dataset_report = getattr(self.built.train_set.base, "write_report", None)
+        if self.dist.is_main and callable(write_dataset_report):
+            write_dataset_report(self.folder)
         if rng is not None:  # last: nothing built above may move it
             checkpoint.set_rng_state(rng)
 
@@ -83,7 +77,10 @@ class Trainer:
         """Restore last.pt when resuming (returns its RNG state), open the run files."""
         last, offset, rng = self.folder / "checkpoints" / "last.pt", None, None
         if self.resume:
-            offset, rng = self.restore(checkpoint.load(last), last)
+            offset, rng = restore(checkpoint.load(last), last, built=self.built,
+                                  state=self.state, recipe_hash=self.recipe_hash,
+                                  recipe_yaml=self.recipe_yaml, force=self.force)
+            self.saved_step = self.state.step
         if self.dist.is_main:
             if not self.resume:  # starting over: an old best.pt must not outlive its run
                 for old in ("last.pt", "best.pt"):
@@ -99,8 +96,7 @@ class Trainer:
                 **self.built.state_dict(), "rng": checkpoint.rng_state(),
                 "log_offset": self.files.log_offset() if self.files else 0,
                 "recipe_yaml": self.recipe_yaml, "recipe_hash": self.recipe_hash,
-                "versions": self.versions,
-                "data_spec": self.data_spec()}  # what `corefill inpaint` needs
+                "versions": self.versions, "data_spec": self.data_spec()}  # for inpaint
 
     def data_spec(self) -> Any:
         """The model's data spec, derived once: reading an item again at every save is waste."""
@@ -119,22 +115,6 @@ class Trainer:
         self.phase = phase
         if which == "last":
             self.saved_step, self._saved_at = self.state.step, time.monotonic()
-
-    def restore(self, saved: dict[str, Any], path: Path) -> tuple[int, dict[str, Any]]:
-        """Load a checkpoint; returns (the metrics.jsonl offset, the RNG state to set)."""
-        changes = [] if saved["recipe_hash"] == self.recipe_hash or self.force else \
-            checkpoint.recipe_changes(saved["recipe_yaml"], self.recipe_yaml)
-        if changes:  # a changed limit (max_steps...) alone is no change
-            raise CheckpointError(f"{path}: recipe changed since this checkpoint "
-                                  f"({'; '.join(changes)}); use --force to resume anyway")
-        try:
-            self.built.load_state_dict(saved)
-        except (KeyError, RuntimeError, ValueError) as exc:
-            first = first_line(exc)
-            raise CheckpointError(f"{path}: does not fit the recipe's networks: {first}") from None
-        self.state.load_state_dict(saved)
-        self.saved_step = self.state.step
-        return int(saved["log_offset"]), saved["rng"]
 
     # ---------------------------------------------------------------- training
     def train(self) -> None:
@@ -162,27 +142,22 @@ class Trainer:
             self.phase = "plotting loss_curves.png"
             self.files.save_loss_curves()
             if state.elapsed_s > 0:
-                rate, steady = state.images_per_s()
-                self.progress.line(f"training: {state.step} steps, {significant(rate)} images/s"
-                                   + ("" if steady else " (with the warm-up: too few steps)"))
+                self.progress.line(trained_line(state.step, *state.images_per_s()))
 
     def _end_epoch_outputs(self) -> None:
         """The end of an epoch: validation, or only its sample grid (``val_every``)."""
-        train, epoch = self.recipe.train, self.state.epoch
-        if epoch % train.val_every == 0 or epoch == train.max_epochs:
+        if schedule.validates(self.recipe.train, self.state.epoch):
             self.validate()
         elif self.dist.is_main:
-            self.phase = f"sample grid after epoch {epoch}"
+            self.phase = f"sample grid after epoch {self.state.epoch}"
             with checkpoint.rng_untouched(self.device):
-                samples_only(self)
+                samples_only(self.built, self.recipe, state=self.state, device=self.device,
+                             files=self.files)
         self.state.epoch_end_pending = False
 
     def _limit_reached(self, elapsed: float = 0.0) -> bool:
-        train = self.recipe.train
-        if train.max_steps is not None and self.state.step >= train.max_steps:
-            return True
-        return train.max_minutes is not None and \
-            (self.state.elapsed_s + elapsed) >= train.max_minutes * 60.0
+        return schedule.limit_reached(self.recipe.train, step=self.state.step,
+                                      seconds=self.state.elapsed_s + elapsed)
 
     def _fold_clock(self) -> None:
         """Add the epoch time so far to ``elapsed_s`` (before a checkpoint stores it)."""
@@ -236,13 +211,9 @@ class Trainer:
         return limited and state.batch_in_epoch < self.steps_per_epoch
 
     def _checkpoint_due(self) -> bool:
-        train = self.recipe.train
-        if train.checkpoint_every_steps is not None and \
-                self.state.step - (self.saved_step or 0) >= train.checkpoint_every_steps:
-            return True
-        minutes = train.checkpoint_every_minutes
-        # Rank 0 alone saves, so its clock alone decides.
-        return minutes is not None and time.monotonic() - self._saved_at >= minutes * 60.0
+        return schedule.checkpoint_due(self.recipe.train, step=self.state.step,
+                                       saved_step=self.saved_step,
+                                       since_save_s=time.monotonic() - self._saved_at)
 
     def flush_losses(self) -> None:
         """Log the losses of the steps not logged yet (also before an unplanned checkpoint)."""
@@ -271,7 +242,15 @@ class Trainer:
         stop, self.phase = False, f"validation at step {self.state.step}"
         if self.dist.is_main:
             with checkpoint.rng_untouched(self.device):
-                stop = validate_main(self, count)
+                found = validate_main(self.built, self.recipe, state=self.state,
+                                      device=self.device, registries=self.registries,
+                                      baselines=self.baselines, files=self.files,
+                                      progress=self.progress, count=count)
+            self.baselines, stop = found.baselines, found.stop
+            if found.new_best:
+                self.save("best")
+            if self.on_validation is not None:
+                self.on_validation(found.epoch, found.values)
             now = time.monotonic()
             if now - self._curves_at >= 60.0:  # plotting costs ~0.3 s: at most once a minute
                 self.files.save_loss_curves()
@@ -286,9 +265,32 @@ class Trainer:
         report = None
         self.phase, self.finishing = "test evaluation", True  # G may become best.pt's
         if self.dist.is_main:
-            report = test_report(self)
+            report = test_report(self.built, self.recipe, state=self.state,
+                                 folder=self.folder, device=self.device,
+                                 registries=self.registries, baselines=self.baselines,
+                                 epoch_steps=self.steps_per_epoch, progress=self.progress)
         distributed.barrier(self.dist)
         return report
+
+    # ---------------------------------------------------------------- a failure
+    def at_failure(self) -> RunAtFailure:
+        return RunAtFailure(self.folder, self.phase, self.state.step, self.saved_step,
+                            self.dist.is_main, self.suspects)
+
+    def keep_work(self) -> str:
+        """Write last.pt where it would hold steps not on disk yet and the networks are
+        whole (no step cut in half, no best.pt loaded for the test); '' or what went wrong."""
+        if self.saved_step == self.state.step or self.in_step or self.finishing:
+            return ""
+        try:
+            self.flush_losses()  # the losses of the steps about to be saved
+        except Exception:
+            pass  # those log lines are lost; the weights need not be
+        try:
+            self.save("last")
+        except Exception as exc:  # e.g. a full disk: say so, keep the first error
+            return f"; writing last.pt failed too: {failure_line(exc)}"
+        return ""
 
     def close(self) -> None:
         if self.files is not None:

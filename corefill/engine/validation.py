@@ -1,134 +1,156 @@
 """What the Trainer scores (rank 0): the validation split while training (scores, loss,
 the epoch's sample grid, best.pt, early stopping) and the test split at the end. Never
-moves an RNG (the caller holds ``checkpoint.rng_untouched``)."""
+moves an RNG (the caller holds ``checkpoint.rng_untouched``). Each function takes what it
+needs and returns what it found; the Trainer decides what follows (best.pt, stopping)."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Callable, Optional
 
 import torch
 
+from ..recipe import Recipe
 from . import build, checkpoint
 from .data import eval_loader, middle, to_device, to_unit
-from .progress import current_epoch
+from .outputs import RunFiles
+from .progress import Progress, current_epoch
 from .scoring import Model, evaluate_models
 from .steps import complete
 from .report import in_short
+from .state import Components, TrainState
 from .stopping import training_summary
 
 
-def validate_main(trainer: Any, count: bool) -> bool:
-    """Score the validation split, log it, save its sample grid and best.pt; True when
-    early stopping says stop (``count=False``: this validation does not count for it)."""
-    built, state, recipe = trainer.built, trainer.state, trainer.recipe
+@dataclass
+class Validation:
+    """What one validation found (:func:`validate_main`)."""
+    values: dict[str, float]  # metric -> value, and "loss" where the recipe has losses
+    epoch: int  # counted from 1, as the console says it
+    new_best: bool  # best.pt should now hold these weights
+    stop: bool  # early stopping says stop
+    baselines: list  # the recipe's baselines, fitted (built at the first validation)
+
+
+def validate_main(built: Components, recipe: Recipe, *, state: TrainState, device: str,
+                  registries: Any, baselines: Optional[list], files: RunFiles,
+                  progress: Progress, count: bool) -> Validation:
+    """Score the validation split, log it and save its sample grid (and, the first time,
+    build and log the baselines). ``count=False``: this validation does not count for
+    early stopping. Writing best.pt is the caller's, when ``new_best`` says so."""
     built.generator.eval()
     samples = SampleCollector.for_dataset(recipe.train.sample_count, built.val_set)
     model = Model("trained", recipe.generator.name, built.generator, built.region,
                   recipe.generator.blend)
     result = evaluate_models([model], built.val_loader, metrics_factory=built.metrics_factory,
-                             value_range=built.value_range, device=trainer.device,
+                             value_range=built.value_range, device=device,
                              losses=built.losses, on_batch=samples)["trained"]
     values = dict(result["metrics"])
     if "loss" in result:
         values["loss"] = result["loss"]
     epoch, partial = current_epoch(state), state.batch_in_epoch > 0
-    if trainer.baselines is None:
-        log_baselines(trainer, epoch)
+    if baselines is None:
+        baselines = fit_baselines(built, recipe, device=device, registries=registries)
+        for key, metrics in score_baselines(baselines, built, device).items():
+            files.log({"type": "val-baseline", "model": key, "step": state.step,
+                       "epoch": epoch, **metrics})
     # A limit that stops mid-epoch validates the epoch in progress: say so, never "after
     # epoch N" twice (the same words as the end of the previous epoch's validation).
-    trainer.files.log({"type": "val", "step": state.step, "epoch": epoch,
-                       **({"partial": True} if partial else {}), **values})
+    files.log({"type": "val", "step": state.step, "epoch": epoch,
+               **({"partial": True} if partial else {}), **values})
     where = (f"at step {state.step} (epoch {epoch}, stopped part-way)" if partial
              else f"after epoch {epoch}")
-    trainer.progress.line(f"validation {where}:", values)
+    progress.line(f"validation {where}:", values)
     if samples.rows:
-        trainer.files.save_samples(epoch, samples.labelled_rows(), state.step, samples.names)
-    if built.best is not None and built.best.update(values[built.best.key], state.epoch):
-        trainer.save("best")
-    if trainer.on_validation is not None:
-        trainer.on_validation(epoch, values)
+        files.save_samples(epoch, samples.labelled_rows(), state.step, samples.names)
+    new_best = built.best is not None and built.best.update(values[built.best.key], state.epoch)
     stopper = built.stopper
-    if count and stopper is not None and stopper.update(values[stopper.key], state.epoch):
-        trainer.progress.line(f"early stopping: {stopper.key} did not improve "
-                              f"({stopper.rule}, patience {stopper.patience})")
-        return True
-    return False
+    stop = count and stopper is not None and stopper.update(values[stopper.key], state.epoch)
+    if stop:
+        progress.line(f"early stopping: {stopper.key} did not improve "
+                      f"({stopper.rule}, patience {stopper.patience})")
+    return Validation(values, epoch, bool(new_best), bool(stop), baselines)
 
 
-def log_baselines(trainer: Any, epoch: int) -> None:
-    """The recipe's baselines on the validation split, once per process: ``val-baseline``
-    records, drawn as flat lines beside the learning curve (loss_curves.png), so a user
-    sees when, or whether, training overtakes the classical fills. The baselines, fitted
-    where they learn from the train split, stay in ``trainer.baselines`` for the test."""
+def fit_baselines(built: Components, recipe: Recipe, *, device: str, registries: Any) -> list:
+    """The recipe's baselines, built once per process and fitted where they learn from
+    the train split; validation draws them as flat lines beside the learning curve
+    (``val-baseline`` records, loss_curves.png), so a user sees when, or whether,
+    training overtakes the classical fills, and the test report scores them again."""
     from .evaluation import baseline_models
 
-    built, recipe = trainer.built, trainer.recipe
-    context = build.context(trainer.registries, trainer.device).of_dataset(built.val_set.base)
-    trainer.baselines = models = baseline_models(
-        recipe, context, masker=built.val_set.masker, device=trainer.device,
-        train_set=built.train_set)
+    context = build.context(registries, device).of_dataset(built.val_set.base)
+    return baseline_models(recipe, context, masker=built.val_set.masker, device=device,
+                           train_set=built.train_set)
+
+
+def score_baselines(models: list, built: Components, device: str) -> dict[str, dict]:
+    """Each baseline's validation metrics, by its report key."""
     if not models:
-        return
+        return {}
     results = evaluate_models(models, built.val_loader, metrics_factory=built.metrics_factory,
-                              value_range=built.value_range, device=trainer.device)
-    for key, result in results.items():
-        trainer.files.log({"type": "val-baseline", "model": key, "step": trainer.state.step,
-                           "epoch": epoch, **result["metrics"]})
+                              value_range=built.value_range, device=device)
+    return {key: result["metrics"] for key, result in results.items()}
 
 
-def samples_only(trainer: Any) -> None:
+def samples_only(built: Components, recipe: Recipe, *, state: TrainState, device: str,
+                 files: RunFiles) -> None:
     """The epoch's sample grid without a full validation (``val_every`` > 1)."""
-    built, count = trainer.built, trainer.recipe.train.sample_count
+    count = recipe.train.sample_count
     loader = eval_loader(built.val_set, batch_size=min(count, built.val_loader.batch_size),
                          num_workers=0, pin_memory=False, limit=count)
     samples = SampleCollector.for_dataset(count, built.val_set)
     built.generator.eval()
     with torch.no_grad():
         for batch in loader:
-            batch = to_device(batch, trainer.device)
+            batch = to_device(batch, device)
             samples(batch, {"trained": complete(built.generator, batch, built.region,
-                                                     trainer.recipe.generator.blend,
-                                                     middle(built.value_range))})
+                                                recipe.generator.blend,
+                                                middle(built.value_range))})
     built.generator.train()
-    trainer.files.save_samples(current_epoch(trainer.state), samples.labelled_rows(),
-                               trainer.state.step, samples.names)
+    files.save_samples(current_epoch(state), samples.labelled_rows(), state.step, samples.names)
 
 
-def test_report(trainer: Any) -> dict[str, Any]:
+def test_report(built: Components, recipe: Recipe, *, state: TrainState, folder: Path,
+                device: str, registries: Any, baselines: Optional[list],
+                epoch_steps: int, progress: Progress) -> dict[str, Any]:
     """Score the test split with the trained (or best.pt's) generator and the recipe's
     baselines; writes report.json/.md and says the scores on the console."""
     from .evaluation import evaluate
 
-    generator, label = trainer.built.generator, "last"
-    best_path = trainer.folder / "checkpoints" / "best.pt"
-    if trainer.built.evaluate_best and best_path.exists():
+    generator, label = built.generator, "last"
+    best_path = folder / "checkpoints" / "best.pt"
+    if built.evaluate_best and best_path.exists():
         generator.load_state_dict(checkpoint.load(best_path)["networks"]["generator"])
         label = "best"
-    state = trainer.state
-    summary = training_summary(trainer.recipe.train, step=state.step, epoch=state.epoch,
+    summary = training_summary(recipe.train, step=state.step, epoch=state.epoch,
                                seconds=state.elapsed_s, images=state.images_seen,
-                               stopped_by=state.stopped_by, epoch_steps=trainer.steps_per_epoch,
-                               folder=trainer.folder, steady=(state.steady_images, state.steady_s))
-    with checkpoint.rng_untouched(trainer.device):
-        report = evaluate(trainer.recipe, generator, folder=trainer.folder,
-                          device=trainer.device, registries=trainer.registries,
-                          checkpoint_label=label, training=summary,
-                          train_set=trainer.built.train_set, baselines=trainer.baselines)
+                               stopped_by=state.stopped_by, epoch_steps=epoch_steps,
+                               folder=folder, steady=(state.steady_images, state.steady_s))
+    with checkpoint.rng_untouched(device):
+        report = evaluate(recipe, generator, folder=folder, device=device,
+                          registries=registries, checkpoint_label=label, training=summary,
+                          train_set=built.train_set, baselines=baselines)
+    say_report(report, folder, progress)
+    return report
+
+
+def say_report(report: dict[str, Any], folder: Path, progress: Progress) -> None:
+    """The test scores and verdict on the console, as report.md opens with them."""
     for key, entry in report["models"].items():
-        trainer.progress.line(f"test {key}:", entry["metrics"])
-    for entry in report["verdict"]:  # the story in words, as report.md opens with it
-        trainer.progress.line(f"verdict: {entry['sentence']}")
+        progress.line(f"test {key}:", entry["metrics"])
+    for entry in report["verdict"]:
+        progress.line(f"verdict: {entry['sentence']}")
     if report["verdict"]:
-        trainer.progress.line(in_short(report["verdict"]))
+        progress.line(in_short(report["verdict"]))
     if report["smoke_check"]:
-        trainer.progress.line(f"(smoke check: {report['images']} test images)")
+        progress.line(f"(smoke check: {report['images']} test images)")
     if report["notes"]:
-        trainer.progress.line(f"from the recipe: {report['notes']}")
-    trainer.progress.line(f"report: {trainer.folder / 'report.md'}")
+        progress.line(f"from the recipe: {report['notes']}")
+    progress.line(f"report: {folder / 'report.md'}")
     cap = report["training"].get("note")
     if cap:  # said last, where it is seen: these scores are not the full recipe's
-        trainer.progress.line(f"note: {cap}; to train fully: "
-                              f"{report['training']['how_to_lift']}")
-    return report
+        progress.line(f"note: {cap}; to train fully: {report['training']['how_to_lift']}")
 
 
 class SampleCollector:

@@ -77,7 +77,7 @@ def objective(*, spaces: list[Space], load: Callable[[list[str]], Any], folder: 
     """The Optuna objective: sample, build the recipe, train a run folder, return the value."""
     optuna = need_optuna()
     from ..engine import run
-    from ..engine.stopping import TrainingFailed
+    from ..engine.failure import TrainingFailed
 
     def run_trial(trial: Any) -> float:
         overrides = [override(s.key, s.sample(trial)) for s in spaces]

@@ -13,7 +13,7 @@ from torch.utils.data import DataLoader
 import corefill.plugins
 from corefill.cli import main
 from corefill.engine import checkpoint, run
-from corefill.engine.stopping import TrainingFailed, failure_line
+from corefill.engine.failure import TrainingFailed, failure_line
 from toy_components import ToyDataset, toy_recipe, toy_registries
 
 # A metric that, like FID, refuses to score fewer than 4 images.

@@ -7,7 +7,7 @@ import yaml
 
 import corefill.plugins
 from corefill.engine import run
-from corefill.engine.stopping import TrainingFailed
+from corefill.engine.failure import TrainingFailed
 from corefill.errors import ComponentError
 from corefill.testing import run_cli
 

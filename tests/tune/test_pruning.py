@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from corefill.engine import run
-from corefill.engine.stopping import TrainingFailed
+from corefill.engine.failure import TrainingFailed
 from corefill.tune import tune
 from toy_components import toy_recipe, toy_recipe_data, toy_registries
 
