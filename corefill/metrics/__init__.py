@@ -18,4 +18,7 @@ COMPONENTS: dict[str, tuple[str, str]] = {
     "ssim_full": (f"{_SSIM}:ssim_full", f"{_PARAMS}:SSIMFullParams"),
     "accuracy_hole": (f"{_PIXEL}:accuracy_hole", f"{_PARAMS}:AccuracyParams"),
     "fid": ("corefill.metrics.fid:fid", f"{_PARAMS}:FIDParams"),
+    "kid": ("corefill.metrics.kid:kid", f"{_PARAMS}:KIDParams"),
+    "lpips": ("corefill.metrics.perceptual:lpips", f"{_PARAMS}:LPIPSParams"),
+    "lpips_hole": ("corefill.metrics.perceptual:lpips_hole", f"{_PARAMS}:LPIPSParams"),
 }

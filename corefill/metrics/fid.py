@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
-from typing import Optional
+from typing import Any, Optional
 
 import numpy as np
 import torch
@@ -102,6 +102,8 @@ class RealFeatures:
 
 
 REAL_FEATURES = RealFeatures()
+# The outputs' features as FID computed them, for KID on the same outputs (never read by FID).
+OUTPUT_FEATURES = RealFeatures(max_images=4_000)
 _NETWORKS: dict[Optional[str], torch.nn.Module] = {}  # one Inception per weights file
 
 
@@ -164,7 +166,9 @@ class FIDMetric:
         return found
 
     def update(self, output: torch.Tensor, target: torch.Tensor, mask: torch.Tensor) -> None:
-        self._fake.append(self.features(output))
+        fake = self.features(output)
+        self._fake.append(fake)
+        OUTPUT_FEATURES.put((self.weights, OUTPUT_FEATURES.fingerprint(output)), fake)
         self._real.append(self.real_features(target).astype(np.float64))
 
     def _sets(self) -> tuple[np.ndarray, np.ndarray]:
@@ -185,6 +189,30 @@ class FIDMetric:
         if len(np.unique(indices)) < 2:
             return float("nan")
         return frechet_distance(fake[indices], real[indices])
+
+    def info(self) -> dict[str, Any]:
+        """The facts without which two FIDs do not compare (the report's metric card)."""
+        from importlib.metadata import version
+
+        from .inception import weights_file
+
+        path = weights_file(self.weights)
+        return {
+            "implementation": f"pytorch-fid {version('pytorch-fid')} InceptionV3; Fréchet distance "
+                              "(exact low-rank form when N <= 2048)",
+            "feature_extractor": f"TF FID Inception pool3, 2048-d ({path.name if path else 'unknown'})",
+            "weights_sha256": _sha256(path) if path else None,
+            "region": "full image (composited output vs target)",
+            "resize": "bilinear to 299² inside pytorch-fid; grey replicated to RGB",
+            "value_range": "[0, ∞); 0 = same feature statistics; lower is better; biased "
+                           "upwards for small N",
+        }
+
+
+def _sha256(path) -> str:
+    from .perceptual import sha256_of
+
+    return sha256_of(path)
 
 
 # -- registration -----------------------------------------------------------------------------

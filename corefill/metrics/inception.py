@@ -123,6 +123,16 @@ def fid_state_dict(weights: Optional[str] = None) -> dict[str, torch.Tensor]:
     return state
 
 
+def weights_file(weights: Optional[str] = None) -> Optional[Path]:
+    """The file :func:`fid_state_dict` reads (or converted from), for the report's card."""
+    if weights is not None:
+        return Path(weights).expanduser()
+    for path in (hub_weights_path(), converted_weights_path()):
+        if path.is_file():
+            return path
+    return fid_helper_model_path()
+
+
 @contextlib.contextmanager
 def _weights_instead_of_download(state: dict[str, torch.Tensor]) -> Iterator[None]:
     """pytorch-fid fetches its weights from a URL while building; hand it ours instead."""

@@ -6,7 +6,7 @@ A hole metric of a sample without hole pixels is NaN (undefined, not perfect).
 """
 from __future__ import annotations
 
-from typing import Literal, Optional
+from typing import ClassVar, Literal, Optional
 
 from pydantic import Field, field_validator
 
@@ -105,3 +105,42 @@ class FIDParams(Params):
 
         problem = weights_problem(self.weights)
         return [("weights", problem)] if problem else []
+
+
+class KIDParams(FIDParams):
+    """Kernel Inception distance: unbiased MMD² of Inception pool3 features (as FID's), cubic kernel.
+
+    Shares FID's Inception network, its weights and its real-feature cache. Reports the
+    mean over `subsets` random subsets of min(`subset_size`, N) images (the report also
+    gives their standard deviation). Values are ≈0 for the same distribution (unbiased,
+    so slightly negative is possible), typically 0-0.1 for inpainting; lower is better.
+    """
+
+    subsets: int = Field(100, ge=1, le=10_000, description="random subsets averaged")
+    subset_size: int = Field(1000, ge=2, le=100_000, description="images per subset (capped at N)")
+    seed: int = Field(0, ge=0, description="seed of the subset draws (numpy PCG64)")
+
+
+class LPIPSParams(Params):
+    """Learned perceptual image patch similarity (LPIPS v0.1), per sample; 0 = identical, lower is better.
+
+    The `lpips` package's learned heads (shipped in its wheel) on torchvision's ImageNet
+    backbone: AlexNet as published (`net: alex`) or VGG16 (`net: vgg`). Values lie in
+    [0, ~1]. Backbone weights are read from $COREFILL_CACHE/lpips or the torch hub cache,
+    downloaded there when online; offline, `corefill validate` says which file to put where.
+    `lpips` scores the whole image; `lpips_hole` a crop around the hole's bounding box.
+    """
+
+    requires: ClassVar[dict[str, str]] = {"lpips": "lpips>=0.1.4"}
+
+    net: Literal["alex", "vgg"] = Field("alex", description="backbone: alex (published default) or vgg")
+    min_size: int = Field(64, ge=32, le=1024, description="smallest side scored, pixels: smaller images "
+                          "(and hole crops) are enlarged to it")
+
+    def preflight(self) -> list[tuple[str, str]]:
+        from .lpips_sources import heads_path, weights_problem
+
+        if heads_path(self.net) is None:  # `requires` already says: pip install lpips
+            return []
+        problem = weights_problem(self.net)
+        return [("net", problem)] if problem else []
