@@ -189,9 +189,13 @@ def pages() -> dict[str, str]:
 
 
 def on_files(files, config):
-    """mkdocs hook: add the generated pages to the site."""
+    """mkdocs hook: add the generated pages, and CHANGELOG.md as changelog.md, to the site."""
+    from pathlib import Path
+
     from mkdocs.structure.files import File
 
-    for path, text in pages().items():
+    changelog = Path(config["config_file_path"]).parent / "CHANGELOG.md"
+    generated = {**pages(), "changelog.md": changelog.read_text(encoding="utf-8")}
+    for path, text in generated.items():
         files.append(File.generated(config, path, content=text))
     return files
