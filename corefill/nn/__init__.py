@@ -11,14 +11,17 @@ deprecation warning for at least one minor release.
   ``ChannelWiseFC``, ``init_weights`` (the DCGAN / pix2pix init, for ``net.apply``);
 - the context-encoder family (Pathak et al. 2016): ``ContextEncoder`` (generates the hole's
   box), ``LinkedContextEncoder`` (U-Net links, the whole image), ``ContextDiscriminator``,
-  and ``context_encoder_params`` / ``context_discriminator_params``, which make a plugin's
-  Params class for them with its own defaults;
+  and the field types a plugin's Params class body declares for them with its own
+  defaults (``CentreParams``, ``ImageSize``, ``HoleSize``, ``InputSize``, ``Channels``,
+  ``BaseChannels``, ``MaxChannels``, ``MaskChannel``, ``Dropout``, ``Upsample``);
 - ``PatchGAN`` (per-patch discriminator) and its ``receptive_field``;
 - holes: ``hole_bounds`` (the box holding every hole pixel, or None), ``hole_box`` /
   ``hole_boxes`` (a mask's / each mask's box as a tensor ``(top, left, height, width)``).
 
-Names are imported on first use, so ``context_encoder_params`` (read by registries and
-``corefill validate``) stays free of torch; the network modules import torch.
+Names are imported on first use, so the Params types (read by registries and
+``corefill validate``) stay free of torch; the network modules import torch.
+``context_encoder_params`` / ``context_discriminator_params`` are deprecated (a
+DeprecationWarning) and go in the next major release.
 """
 import importlib
 
@@ -27,7 +30,9 @@ _FROM = {
                "upsampling_conv"),
     "channelwise": ("ChannelWiseFC",),
     "context_encoder": ("ContextDiscriminator", "ContextEncoder", "LinkedContextEncoder"),
-    "params": ("context_discriminator_params", "context_encoder_params"),
+    "params": ("BaseChannels", "CentreParams", "Channels", "Dropout", "HoleSize", "ImageSize",
+               "InputSize", "MaskChannel", "MaxChannels", "Upsample",
+               "context_discriminator_params", "context_encoder_params"),
     "holes": ("hole_bounds", "hole_box", "hole_boxes"),
     "init": ("init_weights",),
     "patchgan": ("PatchGAN", "receptive_field"),

@@ -36,9 +36,9 @@ class ContextEncoder(nn.Module):
 
     output_region = "hole_box"
 
-    def __init__(self, *, image_size: int = 64, hole_size: Optional[int] = None,
-                 channels: int = 1, base_channels: int = 32,
-                 max_channels: Optional[int] = None, mask_channel: bool = True,
+    def __init__(self, *, image_size: int, hole_size: Optional[int] = None,
+                 channels: int, base_channels: int,
+                 max_channels: Optional[int] = None, mask_channel: bool,
                  dropout: float = 0.0, head: Literal["upconv", "conv"] = "upconv",
                  upsample: Upsample = "transposed"):
         super().__init__()
@@ -72,7 +72,7 @@ class ContextDiscriminator(nn.Module):
     then a 4x4 conv to one raw logit per image, ``(N, 1)``. Inputs of another size are
     resized to ``input_size``; ``max_channels=None`` doubles without a cap."""
 
-    def __init__(self, *, input_size: int = 32, channels: int = 1, base_channels: int = 32,
+    def __init__(self, *, input_size: int, channels: int, base_channels: int,
                  max_channels: Optional[int] = None):
         super().__init__()
         self.input_size = input_size
@@ -94,8 +94,8 @@ class LinkedContextEncoder(nn.Module):
 
     output_region = "full"
 
-    def __init__(self, *, image_size: int = 64, channels: int = 1, base_channels: int = 32,
-                 max_channels: Optional[int] = None, mask_channel: bool = True,
+    def __init__(self, *, image_size: int, channels: int, base_channels: int,
+                 max_channels: Optional[int] = None, mask_channel: bool,
                  dropout: float = 0.0, upsample: Upsample = "transposed"):
         super().__init__()
         from .blocks import up_block

@@ -100,7 +100,7 @@ def test_registration_params_and_their_bases_import_no_torch():
     code = ("import sys\n"
             "import corefill.plugin, corefill.nn, corefill.data\n"
             "from corefill.plugin import *\n"
-            "from corefill.nn import context_encoder_params, context_discriminator_params\n"
+            "from corefill.nn import CentreParams, ImageSize, Channels, context_encoder_params\n"
             "from corefill.data import (SamplePhotosParams, PhotosOrFolderParams,\n"
             "    ImageFolderParams, NiftiSlicesParams, FromFilesParams, template_file)\n"
             "print('TORCH' if 'torch' in sys.modules else 'NO-TORCH')\n")

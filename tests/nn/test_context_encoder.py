@@ -24,13 +24,14 @@ def test_both_heads_predict_the_hole_box_from_a_4x4_bottleneck(head, last):
 
 
 def test_channels_capped_and_decoder_floored():
-    net = ContextEncoder(image_size=64, hole_size=32, base_channels=8, max_channels=16)
+    net = ContextEncoder(image_size=64, hole_size=32, channels=1, base_channels=8, max_channels=16,
+                         mask_channel=True)
     assert [b[0].out_channels for b in net.encoder] == [8, 16, 16, 16]
     assert [b[0].out_channels for b in net.decoder] == [8, 8]  # never below base_channels
 
 
 def test_other_sizes_are_resized_and_stretched_onto_the_box():
-    net = ContextEncoder(image_size=32, base_channels=8).eval()
+    net = ContextEncoder(image_size=32, channels=1, base_channels=8, mask_channel=True).eval()
     mask = torch.zeros(1, 1, 45, 37)  # odd, non-square image and hole
     mask[..., 10:23, 3:30] = 1
     assert net(torch.rand(1, 1, 45, 37), mask).shape == (1, 1, 13, 27)
@@ -40,7 +41,8 @@ def test_other_sizes_are_resized_and_stretched_onto_the_box():
 
 def test_the_mask_channel_reaches_the_prediction_and_gradients_flow():
     torch.manual_seed(0)
-    net = ContextEncoder(image_size=16, hole_size=8, base_channels=4, dropout=0.1)
+    net = ContextEncoder(image_size=16, hole_size=8, channels=1, base_channels=4,
+                         mask_channel=True, dropout=0.1)
     image, mask = torch.rand(2, 1, 16, 16), centre_mask(2, 16, 8)
     out = net(image, mask)
     out.mean().backward()
@@ -59,5 +61,5 @@ def test_discriminator_one_logit_per_image_any_size():
     assert logits.shape == (2, 1)
     logits.sum().backward()
     assert x.grad.abs().sum() > 0
-    capped = ContextDiscriminator(input_size=64, base_channels=8, max_channels=16)
+    capped = ContextDiscriminator(input_size=64, channels=1, base_channels=8, max_channels=16)
     assert [b[0].out_channels for b in capped.features] == [8, 16, 16, 16]

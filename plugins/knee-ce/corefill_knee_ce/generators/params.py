@@ -1,16 +1,13 @@
 """Params of the context-encoder generator (no torch import here)."""
+from typing import ClassVar
+
 from pydantic import Field, model_validator
 
-from corefill.nn import context_encoder_params
-
-_ContextEncoderBase = context_encoder_params(
-    "_ContextEncoderBase", "", module=__name__, image_size=64, hole_size=None, channels=1,
-    channels_help="image channels (1 = grey radiographs)", base_channels=32, max_channels=256,
-    mask_channel=True, mask_help="feed the mask as an extra input channel (tells the net where the hole is)",
-)
+from corefill.nn import (BaseChannels, CentreParams, Channels, Dropout, HoleSize, ImageSize,
+                         MaskChannel, MaxChannels, Upsample)
 
 
-class ContextEncoderParams(_ContextEncoderBase):
+class ContextEncoderParams(CentreParams):
     """Context encoder (Pathak et al. 2016): encoder -> channel-wise FC -> up-conv decoder.
 
     Expects the masked image in [-1, 1] (hole pixels zeroed) of size ``image_size``;
@@ -20,6 +17,15 @@ class ContextEncoderParams(_ContextEncoderBase):
     ``image_size`` image in [-1, 1], for holes of any shape and place.
     """
 
+    default_channels: ClassVar[int] = 1  # grey radiographs
+    image_size: ImageSize = 64
+    hole_size: HoleSize = None
+    channels: Channels = None
+    base_channels: BaseChannels = 32
+    max_channels: MaxChannels = 256
+    mask_channel: MaskChannel = True
+    dropout: Dropout = 0.0
+    upsample: Upsample = "transposed"
     links: bool = Field(False, description="U-Net links from the encoder to the decoder; the "
                         "whole image is generated (hole_size must be unset)")
 
