@@ -1,5 +1,5 @@
-"""Find the `corefill ...` commands that the README, the plugin READMEs, docs/ and the
-recipe headers show, as a user would copy them (continuation lines joined)."""
+"""Find the `corefill ...` commands that the README, the plugin READMEs, the site's pages
+(docs/**/*.md) and the recipe headers show, as a user would copy them (continuation lines joined)."""
 from __future__ import annotations
 
 import re
@@ -81,9 +81,13 @@ def recipe_header_commands(path: Path) -> list[DocCommand]:
     return _commands(str(path.relative_to(REPO)), lines)
 
 
+def site_pages() -> list[Path]:
+    """The documentation site's written pages (mkdocs.yml: docs_dir docs/)."""
+    return sorted((REPO / "docs").rglob("*.md"))
+
+
 def all_doc_commands() -> list[DocCommand]:
-    docs = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md")),
-            *sorted((REPO / "plugins").glob("*/README.md"))]
+    docs = [REPO / "README.md", *site_pages(), *sorted((REPO / "plugins").glob("*/README.md"))]
     found = [c for path in docs for c in markdown_commands(path)]
     found += [c for path in sorted((REPO / "recipes").glob("*.yaml"))
               for c in recipe_header_commands(path)]

@@ -1,5 +1,5 @@
-"""Every `corefill ...` command the docs show (README, plugin READMEs, docs/, recipe
-headers) works as written, so docs cannot drift from the code.
+"""Every `corefill ...` command the docs show (README, plugin READMEs, the site's pages
+docs/**/*.md, recipe headers) works as written, so docs cannot drift from the code.
 
 - `run` on the embedded data runs for real, with `-o train.max_steps=2` appended;
 - `run` on a user's data (a `/data/...` path) is validated with that path pointing at an
@@ -131,6 +131,8 @@ def test_docs_show_commands():
     assert {"run", "inpaint", "plugins"} <= verbs, verbs
     shown = {c.source.split(":")[0] for c in COMMANDS}
     assert "README.md" in shown and any(s.startswith("recipes/") for s in shown)
+    assert any(s.startswith("docs/guides/") for s in shown)  # the site's pages are read
+    assert any(s.startswith("docs/plugins/") for s in shown)
 
 
 @pytest.fixture(scope="module")

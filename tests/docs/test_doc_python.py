@@ -11,10 +11,10 @@ import cv2
 import numpy as np
 import pytest
 
-from doc_commands import REPO
+from doc_commands import REPO, site_pages
 
 PYTHON_BLOCK = re.compile(r"```python\n(.*?)```", re.S)
-DOCS = [REPO / "README.md", *sorted((REPO / "docs").rglob("*.md"))]
+DOCS = [REPO / "README.md", *site_pages()]
 
 
 def examples() -> list[tuple[str, str]]:
@@ -46,7 +46,7 @@ def workspace(tmp_path_factory):
 
 
 def test_the_docs_show_a_python_example():
-    assert EXAMPLES, "the README shows corefill.load in a python block"
+    assert EXAMPLES, "the inference guide shows corefill.load in a python block"
 
 
 @pytest.mark.parametrize("source, code", EXAMPLES, ids=[s for s, _ in EXAMPLES])
