@@ -12,6 +12,7 @@ import click
 from .. import __version__
 from ..errors import CorefillError
 from .inspect import components, plugins
+from .masks import masks
 from .new_plugin import new_plugin
 from .export import export
 from .run import evaluate, run, validate
@@ -50,6 +51,7 @@ cli.add_command(new_plugin)
 cli.add_command(serve)
 cli.add_command(export)
 cli.add_command(tune)
+cli.add_command(masks)
 
 
 def _add_optional_commands() -> None:

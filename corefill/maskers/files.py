@@ -9,6 +9,7 @@ import numpy as np
 import torch
 
 from ..errors import DataError
+from ..masksets import MANIFEST, mask_for, verify_set
 from ..registry import BuildContext
 from ._draw import to_mask_tensor
 from .params import FromFilesParams
@@ -24,6 +25,11 @@ class FromFilesMasker:
         self.polarity = params.polarity
         self.extensions = tuple(ext if ext.startswith(".") else f".{ext}"
                                 for ext in params.extensions)
+        # A set written by `corefill masks`: checksums first (one line when one differs);
+        # items without a file of their own name get the set's mask picked by their name.
+        self.set_files: list[str] = []
+        if (self.root / MANIFEST).is_file():
+            self.set_files = verify_set(self.root)
 
     def path_for(self, name: str) -> Path:
         stem = Path(name).name
@@ -31,6 +37,8 @@ class FromFilesMasker:
         for path in candidates:
             if path.is_file():
                 return path
+        if self.set_files:
+            return self.root / mask_for(self.set_files, name)
         raise DataError(
             f"from-files masker: no mask for item {name!r}: expected {candidates[0]}"
             + (f" (or another of {', '.join(self.extensions[1:])})" if len(candidates) > 1 else "")

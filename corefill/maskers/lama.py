@@ -59,28 +59,40 @@ def _pixels(length: float, scale: float) -> int:
     return max(1, round(length * scale))
 
 
+def _math_direction(angle: float) -> tuple[float, float]:
+    return math.sin(angle), math.cos(angle)
+
+
+def _cv2_line(canvas: np.ndarray, start: tuple[int, int], end: tuple[int, int], width: int) -> None:
+    cv2.line(canvas, start, end, 1, width)
+
+
 def _draw_stroke(canvas: np.ndarray, spec: Strokes, mirrored: bool, scale: float,
-                 rng: np.random.Generator) -> None:
-    """One polygonal chain of 1-5 thick segments from a uniform start pixel."""
+                 rng: np.random.Generator, line=_cv2_line, direction=None) -> None:
+    """One polygonal chain of 1-5 thick segments from a uniform start pixel. ``line`` and
+    ``direction`` (k, mirrored) -> (sin, cos) are swapped for portable ones by mask sets."""
     height, width = canvas.shape
     x, y = int(rng.integers(width)), int(rng.integers(height))
     for _ in range(1 + int(rng.integers(5))):
-        angle = 0.01 + int(rng.integers(spec.max_angle))
-        if mirrored:
-            angle = math.tau - angle
+        turn = int(rng.integers(spec.max_angle))
+        if direction is None:
+            angle = 0.01 + turn
+            sin, cos = _math_direction(math.tau - angle if mirrored else angle)
+        else:
+            sin, cos = direction(turn, mirrored)
         length = (10 + int(rng.integers(spec.max_len))) * scale
         brush = _pixels(5 + int(rng.integers(spec.max_width)), scale)
-        end_x = min(max(int(x + length * math.sin(angle)), 0), width)
-        end_y = min(max(int(y + length * math.cos(angle)), 0), height)
-        cv2.line(canvas, (x, y), (end_x, end_y), 1, brush)
+        end_x = min(max(int(x + length * sin), 0), width)
+        end_y = min(max(int(y + length * cos), 0), height)
+        line(canvas, (x, y), (end_x, end_y), brush)
         x, y = end_x, end_y
 
 
 def draw_strokes(height: int, width: int, spec: Strokes, scale: float,
-                 rng: np.random.Generator) -> np.ndarray:
+                 rng: np.random.Generator, line=_cv2_line, direction=None) -> np.ndarray:
     canvas = np.zeros((height, width), np.uint8)
     for index in range(int(rng.integers(spec.min_times, spec.max_times + 2))):
-        _draw_stroke(canvas, spec, index % 2 == 0, scale, rng)
+        _draw_stroke(canvas, spec, index % 2 == 0, scale, rng, line, direction)
     return canvas
 
 
@@ -112,13 +124,14 @@ class LamaMasker:
         self.preset = params.preset
         self.strokes, self.boxes = params.published()
         self.max_hole_fraction = params.max_hole_fraction
+        self.line, self.direction = _cv2_line, None  # portable ones: corefill.masksets
 
     def draw(self, height: int, width: int, rng: np.random.Generator) -> np.ndarray:
         """One candidate mask (uint8, 1 = hole), before the area cap."""
         scale = min(height, width) / self.preset
         if self.boxes is not None and rng.random() >= 1 / (1 + self.boxes.weight):
             return draw_boxes(height, width, self.boxes, scale, rng)
-        return draw_strokes(height, width, self.strokes, scale, rng)
+        return draw_strokes(height, width, self.strokes, scale, rng, self.line, self.direction)
 
     def __call__(self, height: int, width: int, *, rng: np.random.Generator,
                  name: Optional[str] = None) -> torch.Tensor:
