@@ -15,7 +15,8 @@ from .inspect import components, plugins
 from .masks import masks
 from .new_plugin import new_plugin
 from .export import export
-from .run import evaluate, run, validate
+from .evaluate import evaluate
+from .run import run, validate
 from .serve import serve
 from .tune import tune
 

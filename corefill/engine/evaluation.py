@@ -10,7 +10,11 @@ import torch
 from ..config import recipe_hash
 from ..recipe import Recipe
 from . import build, spread
-from .data import MaskedDataset, eval_loader, to_unit
+from .comparison import compare
+from .cost import measure
+from .data import MaskedDataset, eval_loader, to_device, to_unit
+from .metric_cards import cards
+from .report_samples import Showcase, chain
 from .scoring import AREA_EDGES, Model, area_bin_label, evaluate_models
 from .outputs import write_png
 from .report import write_report
@@ -26,10 +30,13 @@ def evaluate(recipe: Recipe, generator: Optional[torch.nn.Module], *, folder: st
              device: str | torch.device = "cpu", registries=None,
              checkpoint_label: str = "last", training: Optional[dict[str, Any]] = None,
              train_set: Optional[MaskedDataset] = None,
-             baselines: Optional[list[Model]] = None) -> dict[str, Any]:
+             baselines: Optional[list[Model]] = None,
+             generators: Optional[list[tuple[str, Any, str, str]]] = None) -> dict[str, Any]:
     """Score ``generator`` (None: baselines only) and every ``recipe.baselines`` entry on
     the test split, all on the same images and masks; writes report.json and report.md.
-    ``baselines``: the recipe's, already built and fitted (by validation); None builds them."""
+    ``baselines``: the recipe's, already built and fitted (by validation); None builds them.
+    ``generators``: more trained models, ``(key, module, component, blend)`` each: every
+    pair of models gets paired intervals and the verdict names the best one."""
     device, folder = torch.device(device), Path(folder)
     context = build.context(registries, device)
     data = recipe.data
@@ -41,11 +48,12 @@ def evaluate(recipe: Recipe, generator: Optional[torch.nn.Module], *, folder: st
     batch_size = data.eval_batch_size or data.batch_size
     models: list[Model] = []
     components: dict[str, tuple[str, str]] = {}
-    if generator is not None:
-        module = _eval_module(generator, device)
-        models.append(Model("trained", recipe.generator.name, module,
-                            getattr(module, "output_region", None), recipe.generator.blend))
-        components["trained"] = (recipe.generator.name, "trained")
+    trained = [("trained", generator, recipe.generator.name, recipe.generator.blend)] \
+        if generator is not None else []
+    for key, module, component, blend in trained + list(generators or []):
+        module = _eval_module(module, device)
+        models.append(Model(key, component, module, getattr(module, "output_region", None), blend))
+        components[key] = (component, "trained")
     if baselines is None:
         baselines = baseline_models(recipe, context, masker=masker, device=device,
                                     train_set=train_set)
@@ -56,29 +64,70 @@ def evaluate(recipe: Recipe, generator: Optional[torch.nn.Module], *, folder: st
     loader = eval_loader(test_set, batch_size=batch_size, num_workers=data.num_workers,
                          pin_memory=pin)
     writer = None
-    if recipe.test_outputs and generator is not None:
+    if recipe.test_outputs and any(model.name == "trained" for model in models):
         writer = _TestOutputWriter(folder / "test_outputs", test_set.value_range)
+    base = getattr(test_set, "base", test_set)
+    showcase = Showcase(recipe.train.sample_count, test_set.value_range,
+                        getattr(base, "input_preview", None))
     results = evaluate_models(models, loader, metrics_factory=metrics_factory,
-                              value_range=test_set.value_range, device=device, on_batch=writer)
+                              value_range=test_set.value_range, device=device,
+                              on_batch=chain(writer, showcase))
     directions = build.metric_directions(metrics_factory)
-    # How far to trust the scores: intervals per model, the verdict against the baselines.
-    trust = spread.summarise(results, directions, count=len(test_set), seed=recipe.seed)
+    trained_keys = [key for key, role in components.items() if role[1] == "trained"]
+    trust, comparison = _trust(results, directions, trained_keys, len(test_set), recipe.seed)
+    costs = _costs(models, loader, test_set.value_range, device)
     report = {
         "recipe": recipe.name, "recipe_hash": recipe_hash(recipe), "split": "test",
         "images": len(test_set), "checkpoint": checkpoint_label, "training": training or {},
         "smoke_check": trust["smoke_check"], "verdict": trust["verdict"],
         "notes": " ".join(recipe.notes.split()) if recipe.notes else None,  # one line
         "metrics": [{"name": k, "higher_is_better": v} for k, v in directions.items()],
+        "metrics_info": cards(metrics_factory(), len(test_set)),
         "mask_area_bins": [area_bin_label(lo, hi) for lo, hi in zip(AREA_EDGES, AREA_EDGES[1:])],
         "models": {
             key: {"component": components[key][0], "role": components[key][1],
                   "metrics": result["metrics"], "spread": trust["spread"][key],
-                  "by_mask_area": result["by_mask_area"]}
+                  "by_mask_area": result["by_mask_area"], "cost": costs.get(key),
+                  "details": {n: m.details() for n, m in result["dataset_metrics"].items()
+                              if hasattr(m, "details")}}
             for key, result in results.items()
         },
     }
+    if comparison is not None:
+        report["comparison"] = comparison
+    samples = showcase.write(folder / "samples.png")
+    if samples is not None:
+        report["samples"] = samples
     write_report(folder, report)
     return report
+
+
+def _trust(results, directions, trained_keys, count, seed):
+    """Intervals for every model; with one trained model the verdict against the baselines,
+    with several the pairwise comparison and the best model's verdict against them."""
+    if trained_keys in ([], ["trained"]):
+        return spread.summarise(results, directions, count=count, seed=seed), None
+    comparison = compare(results, trained_keys, directions, count=count, seed=seed)
+    trust = spread.summarise(results, directions, count=count, seed=seed)
+    trust["verdict"] = []
+    best = comparison["best_model"]
+    rest = {k: v for k, v in results.items() if k not in trained_keys}
+    if rest:
+        verdict = spread.summarise({"trained": results[best], **rest}, directions,
+                                   count=count, seed=seed)["verdict"]
+        for entry in verdict:
+            entry["model"] = best
+            entry["sentence"] = entry["sentence"].replace("the trained model", best)
+        trust["verdict"] = verdict
+    return trust, comparison
+
+
+def _costs(models: list[Model], loader, value_range, device) -> dict[str, Any]:
+    batch = next(iter(loader), None)
+    if batch is None:
+        return {}
+    batch = to_device(batch, device)
+    return {model.name: measure(model, batch, value_range, device) for model in models}
 
 
 def baseline_models(recipe: Recipe, context, *, masker: Any, device: torch.device,

@@ -36,6 +36,8 @@ from typing import Any, Optional
 
 from .outputs import write_atomic
 from .progress import significant
+from .comparison import comparison_lines, cost_lines
+from .metric_cards import card_lines
 from .spread import SMOKE_IMAGES
 
 
@@ -181,5 +183,12 @@ def render_markdown(report: dict[str, Any]) -> str:
            for e in report["models"].values() for n in names):
         lines += ["", "Bold: the best in its column. [low, high]: 95% bootstrap interval "
                       "over the test images."]
+    lines += card_lines(report)
+    lines += comparison_lines(report)
     lines += _mask_area_lines(report, names)
+    lines += cost_lines(report)
+    if report.get("samples"):
+        samples = report["samples"]
+        lines += ["", "## Samples", "", f"![samples]({samples['file']})", "",
+                  f"Items picked by {samples['picked_by']}; one row per model."]
     return "\n".join(lines) + "\n"
