@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import shlex
+import sys
 
 import click
 
@@ -32,25 +33,43 @@ def validate(recipe: str, overrides: tuple[str, ...]) -> None:
               help="Where to train (default: the recipe's device).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
               help="Run folder (default: the recipe's output_dir).")
-@click.option("--resume", is_flag=True, help="Continue the run in the run folder.")
+@click.option("--resume", is_flag=False, flag_value="yes", default="no", metavar="[auto]",
+              callback=lambda ctx, param, value: _resume_value(value),
+              help="Continue the run in the run folder. --resume auto: continue it when it "
+                   "holds a checkpoint, else start (one command for the first start and "
+                   "every restart).")
 @click.option("--force", is_flag=True, help="With --resume: accept a changed recipe. Without: start over in a run "
                    "folder that already holds a checkpoint.")
 def run(recipe: str, overrides: tuple[str, ...], device: str | None, out_dir: str | None,
-        resume: bool, force: bool) -> None:
+        resume: bool | str, force: bool) -> None:
     """Train and evaluate what RECIPE assembles; writes a run folder."""
     from ..config import load_recipe
 
     resolved = load_recipe(recipe, overrides)
     from ..engine import run as run_engine  # imports torch
     from ..engine.failure import TrainingFailed
+    from ..engine.preempt import EXIT_CODE, Preempted
 
+    parts = [recipe] + [part for o in overrides for part in ("-o", o)]
+    recipe_args = " ".join(shlex.quote(part) for part in parts)
     try:
         folder = run_engine(resolved, out_dir=out_dir, device=device, resume=resume, force=force)
     except TrainingFailed as failed:  # name this recipe in the evaluate/resume commands
-        parts = [recipe] + [part for o in overrides for part in ("-o", o)]
-        failed.recipe_args = " ".join(shlex.quote(part) for part in parts)
+        failed.recipe_args = recipe_args
         raise
+    except Preempted as stopped:  # a stop signal: last.pt holds the step it stopped at
+        if stopped.main:
+            click.echo(stopped.how_to_continue(recipe_args), err=True)
+        sys.exit(EXIT_CODE)
     click.echo(f"run folder: {folder}")
+
+
+def _resume_value(value: str) -> bool | str:
+    """--resume: True; --resume auto: "auto"; absent: False."""
+    if value in ("yes", "no", "auto"):
+        return {"yes": True, "no": False}.get(value, value)
+    raise click.BadParameter(f"{value!r}: --resume takes no value or 'auto' (give RECIPE "
+                             "before --resume)", param_hint="'--resume'")
 
 
 @click.command()

@@ -28,16 +28,17 @@ __all__ = ["run", "evaluate", "load_generator", "inpaint"]
 
 
 def run(recipe, *, out_dir: str | Path | None = None, device: str | None = None,
-        resume: bool = False, force: bool = False, registries=None,
+        resume: bool | str = False, force: bool = False, registries=None,
         on_validation=None) -> Path:
     """Train and evaluate ``recipe`` (already validated); returns the run folder.
 
     ``out_dir`` defaults to ``recipe.output_dir`` with ``{name}`` filled in; ``device``
     to ``recipe.device``; ``registries`` to the installed plugins. ``resume`` continues
-    from ``checkpoints/last.pt``; ``force`` accepts a changed recipe on resume (or starts
+    from ``checkpoints/last.pt`` (``"auto"``: when there is one, else it starts); a stop
+    signal during training saves it and raises ``preempt.Preempted``; ``force`` accepts a changed recipe on resume (or starts
     over in a folder that already holds a checkpoint).
     """
-    from . import failure
+    from . import failure, preempt
     from .trainer import Trainer
 
     trainer = Trainer(recipe, out_dir=out_dir, device=device, resume=resume, force=force,
@@ -45,8 +46,11 @@ def run(recipe, *, out_dir: str | Path | None = None, device: str | None = None,
     try:
         trainer.setup()
         try:
-            trainer.train()
+            with preempt.handling():  # SIGTERM, SIGINT, SIGUSR1: stop after a whole step
+                trainer.train()
             trainer.finish()
+        except preempt.Preempted:
+            raise  # last.pt holds the step it stopped at; the CLI says how to go on
         except (Exception, KeyboardInterrupt) as error:
             kept = trainer.keep_work() if failure.keeps_work(error, trainer.at_failure()) else ""
             at = trainer.at_failure()

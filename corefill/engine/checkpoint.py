@@ -20,7 +20,7 @@ import random
 import re
 import tempfile
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator, Optional
 
 import numpy as np
 import torch
@@ -37,19 +37,43 @@ RESUMABLE_CHANGES = ("train.max_steps", "train.max_minutes", "train.checkpoint_e
                      "train.checkpoint_every_steps")
 
 
+def previous_of(path: Path) -> Path:
+    """Where ``save(..., keep_previous=True)`` keeps the checkpoint it replaces:
+    ``last.pt`` -> ``last.prev.pt``."""
+    return path.with_name(f"{path.stem}.prev{path.suffix}")
+
+
+def _resumable(folder: Path) -> bool:
+    last = folder / "checkpoints" / "last.pt"
+    return last.is_file() or previous_of(last).is_file()
+
+
+def resolve_resume(folder: Path, resume: Any) -> bool:
+    """``resume`` as a bool: ``"auto"`` continues when the run folder holds a checkpoint
+    (``last.pt``, or the previous one kept beside it) and starts otherwise."""
+    if resume == "auto":
+        return _resumable(folder)
+    return bool(resume)
+
+
 def check_folder(folder: Path, resume: bool, force: bool) -> None:
     """A CheckpointError where a run cannot start in ``folder``: nothing to resume, or a
     checkpoint that starting over would replace without ``force``."""
     last = folder / "checkpoints" / "last.pt"
-    if resume and not last.is_file():
+    if resume and not _resumable(folder):
         raise CheckpointError(f"{last}: no such checkpoint to resume from")
     if not resume and last.exists() and not force:
         raise CheckpointError(f"{folder}: run folder already has a checkpoint; use "
-                              "--resume to continue it or --force to start over")
+                              "--resume to continue it (or --resume auto) or --force to "
+                              "start over")
 
 
-def save(path: Path, state: dict[str, Any]) -> None:
-    """Write ``state`` to ``path`` atomically (temp file in the same folder + rename)."""
+def save(path: Path, state: dict[str, Any], *, keep_previous: Optional[bool] = None) -> None:
+    """Write ``state`` to ``path`` atomically (temp file in the same folder + rename).
+    ``keep_previous`` (default: for ``last.pt``): the file is read back (``weights_only``)
+    before it replaces ``path``, and the one it replaces stays as :func:`previous_of`."""
+    if keep_previous is None:
+        keep_previous = path.name == "last.pt"
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -57,10 +81,54 @@ def save(path: Path, state: dict[str, Any]) -> None:
             torch.save(state, stream)
             stream.flush()
             os.fsync(stream.fileno())
+        if keep_previous:
+            _read_back(Path(temp), path, state)
+            _keep_previous(path)
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+    _sync_folder(path.parent)
+
+
+def _read_back(temp: Path, path: Path, state: dict[str, Any]) -> None:
+    """A CheckpointError unless ``temp`` loads and holds the step just saved."""
+    try:
+        back = torch.load(temp, map_location="cpu", weights_only=True)
+    except Exception as exc:
+        raise CheckpointError(f"{path}: the checkpoint just written does not read back "
+                              f"({first_line(exc)}); the previous one is kept") from None
+    if not isinstance(back, dict) or back.get("step") != state.get("step"):
+        raise CheckpointError(f"{path}: the checkpoint just written does not read back "
+                              "as written; the previous one is kept")
+
+
+def _keep_previous(path: Path) -> None:
+    """Keep ``path`` as its previous_of (a hard link: ``path`` exists at every moment)."""
+    if not path.is_file():
+        return
+    previous = previous_of(path)
+    link = previous.with_name(f".{previous.name}.link")
+    link.unlink(missing_ok=True)
+    try:
+        os.link(path, link)
+        os.replace(link, previous)
+    except OSError:  # no hard links here: for a moment only the previous one exists
+        os.replace(path, previous)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the renames durable (a crash right after a save keeps it)."""
+    try:
+        handle = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(handle)
+    except OSError:
+        pass
+    finally:
+        os.close(handle)
 
 
 def load(path: str | Path) -> dict[str, Any]:
@@ -75,6 +143,21 @@ def load(path: str | Path) -> dict[str, Any]:
     if not isinstance(state, dict) or state.get("format") != FORMAT:
         raise CheckpointError(f"{path}: not a corefill checkpoint (format {FORMAT})")
     return state
+
+
+def load_last(folder: Path, warn: Callable[[str], None]) -> tuple[dict[str, Any], Path]:
+    """The run's ``last.pt`` and its path; where it is missing, truncated or corrupt, the
+    previous one kept beside it, with one ``warn``ing line."""
+    last = folder / "checkpoints" / "last.pt"
+    try:
+        return load(last), last
+    except CheckpointError as exc:
+        previous = previous_of(last)
+        if not previous.is_file():
+            raise
+        state = load(previous)
+        warn(f"warning: {exc}; resuming from {previous} (step {state.get('step')})")
+        return state, previous
 
 
 def load_trained(checkpoint_path: str | Path, device: str = "cpu", registries=None):

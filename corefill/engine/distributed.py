@@ -59,15 +59,23 @@ def _device(requested: str, info: DistInfo) -> torch.device:
     return torch.device("cpu")
 
 
+TIMEOUT = timedelta(hours=2)  # the longest any collective waits for the other ranks
+
+
 def init(info: DistInfo, device: torch.device) -> bool:
     """Start the process group (gloo on CPU, NCCL on GPU); True if this call started it."""
     if not info.enabled or dist.is_initialized():
         return False
+    from .rendezvous import fresh_store
+
     backend = "nccl" if device.type == "cuda" else "gloo"
-    # Ranks > 0 wait while rank 0 validates and evaluates (FID can take a while): a
-    # generous timeout keeps them from giving up.
+    # Every collective waits at most TIMEOUT: ranks > 0 wait while rank 0 validates and
+    # evaluates (FID can take a while), so it is generous.
+    # A store of this round's own: torchrun's shared one holds the keys of the ranks a
+    # restart replaced (rendezvous.py), which made restarts fail in connectFullMesh.
+    store = fresh_store(info.rank, info.world, TIMEOUT)
     dist.init_process_group(backend=backend, rank=info.rank, world_size=info.world,
-                            timeout=timedelta(hours=2))
+                            timeout=TIMEOUT, **({"store": store} if store is not None else {}))
     return True
 
 

@@ -14,7 +14,7 @@ from typing import Any, Callable, Optional
 from ..config import recipe_hash, recipe_to_yaml
 from ..plugins import resolve_registries
 from ..recipe import Recipe
-from . import blame, build, checkpoint, distributed, preflight, schedule, spec
+from . import blame, build, checkpoint, distributed, preempt, preflight, schedule, spec
 from .data import full_epoch_length, to_device
 from .outputs import RunFiles, write_atomic
 from .progress import LossWindow, Progress, current_epoch, trained_line
@@ -58,6 +58,8 @@ class Trainer:
 
     # ---------------------------------------------------------------- setup
     def setup(self) -> None:
+        self.resume = distributed.from_main(  # --resume auto: rank 0 decides
+            checkpoint.resolve_resume(self.folder, self.resume), self.dist)
         checkpoint.check_folder(self.folder, self.resume, self.force)  # before any building
         self.built = build.components(self.recipe, build.context(self.registries, self.device),
                                       dist=self.dist, device=self.device)
@@ -75,15 +77,16 @@ class Trainer:
 
     def _open_folder(self) -> Optional[dict[str, Any]]:
         """Restore last.pt when resuming (returns its RNG state), open the run files."""
-        last, offset, rng = self.folder / "checkpoints" / "last.pt", None, None
-        if self.resume:
-            offset, rng = restore(checkpoint.load(last), last, built=self.built,
+        offset, rng = None, None
+        if self.resume:  # last.pt, or the previous one where last.pt is damaged
+            saved, last = checkpoint.load_last(self.folder, self.progress.line)
+            offset, rng = restore(saved, last, built=self.built,
                                   state=self.state, recipe_hash=self.recipe_hash,
                                   recipe_yaml=self.recipe_yaml, force=self.force)
             self.saved_step = self.state.step
         if self.dist.is_main:
             if not self.resume:  # starting over: an old best.pt must not outlive its run
-                for old in ("last.pt", "best.pt"):
+                for old in ("last.pt", "last.prev.pt", "best.pt"):
                     (self.folder / "checkpoints" / old).unlink(missing_ok=True)
             self.files = RunFiles(self.folder, tensorboard=self.recipe.train.tensorboard)
             write_atomic(self.folder / "recipe.yaml", self.recipe_yaml)
@@ -133,6 +136,7 @@ class Trainer:
             state.epoch_end_pending = True
             self._end_epoch_outputs()
             self.save("last")
+            preempt.stop_if_asked(self)  # a signal: save, stop
         if state.step > 0 and state.last_val_step != state.step:
             self.validate(count=False)  # stopped by a limit mid-way: validate what we have
             self.save("last")
@@ -207,6 +211,8 @@ class Trainer:
                 limited = True  # the same on every rank: no sync needed
             if limited and more:
                 break
+            if more:
+                preempt.stop_if_asked(self)  # a signal: save, stop
         self.flush_losses()
         return limited and state.batch_in_epoch < self.steps_per_epoch
 
