@@ -44,18 +44,20 @@ def card_lines(report: dict[str, Any]) -> list[str]:
     info = report.get("metrics_info") or {}
     if not info:
         return []
-    lines = ["", "## Metric cards", ""]
+    lines = ["", "## Metric cards", "",
+             "| metric | implementation | features (weights sha256) | images | region | resize | range |",
+             "|---|---|---|---|---|---|---|"]
+    notes = []
     for name, card in info.items():
         sha = card.get("weights_sha256")
         if isinstance(sha, dict):
             sha = ", ".join(f"{k} {v}" for k, v in sha.items())
-        lines.append(f"- **{name}**: {card['implementation']}; features: "
-                     f"{card['feature_extractor'] or 'none (pixels)'}"
-                     + (f" (sha256 {sha})" if sha else "")
-                     + f"; {card['images']} images; region: {card['region']}; resize: "
-                       f"{card['resize']}; range: {card['value_range']}.")
+        features = (card["feature_extractor"] or "none (pixels)") + (f" ({sha})" if sha else "")
+        cells = [name, card["implementation"], features, str(card["images"]), card["region"],
+                 card["resize"], card["value_range"]]
+        lines.append("| " + " | ".join(str(c).replace("|", "/") for c in cells) + " |")
         details = {k: e.get("details", {}).get(name) for k, e in report["models"].items()}
         stds = {k: d["std"] for k, d in details.items() if d and d.get("std") is not None}
         if stds:
-            lines.append("  Std over subsets: " + ", ".join(f"{k} {v:.3g}" for k, v in stds.items()) + ".")
-    return lines
+            notes.append(f"{name} std over subsets: " + ", ".join(f"{k} {v:.3g}" for k, v in stds.items()) + ".")
+    return lines + ([""] + notes if notes else [])
