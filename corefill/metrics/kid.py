@@ -34,6 +34,8 @@ def kernel_inception_distance(fake: np.ndarray, real: np.ndarray, *, subsets: in
     """(mean, std) of the unbiased MMD² over ``subsets`` draws of ``min(subset_size, n)``
     images from each set, without replacement within a draw (numpy PCG64, ``seed``)."""
     size = min(subset_size, len(fake), len(real))
+    if size == len(fake) == len(real):  # every subset would be the whole set: no spread to tell
+        return polynomial_mmd(fake, real), float("nan")
     rng = np.random.default_rng(seed)
     values = np.array([
         polynomial_mmd(fake[rng.choice(len(fake), size, replace=False)],
@@ -65,8 +67,9 @@ class KIDMetric(FIDMetric):
         fake, real = self._sets()
         if len(fake) < 2:
             raise ValueError(f"kid: needs at least 2 images, got {len(fake)}")
-        mean, self.std = kernel_inception_distance(
+        mean, std = kernel_inception_distance(
             fake, real, subsets=self.subsets, subset_size=self.subset_size, seed=self.seed)
+        self.std = None if np.isnan(std) else std  # None: N <= subset_size, see the bootstrap interval
         return mean
 
     def compute_subset(self, indices: np.ndarray) -> float:
