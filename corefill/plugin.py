@@ -41,3 +41,14 @@ __all__ = [
     "hookimpl",
     "one_line",
 ]
+
+
+def __getattr__(name: str):
+    # StepParts (what a training scheme's train_step(parts) is handed, promised like the
+    # names above) lives with the engine's steps and imports torch: it is imported by name,
+    # outside __all__, so registration, Params and `import *` stay torch-free.
+    if name == "StepParts":
+        from .engine.steps import StepParts
+
+        return StepParts
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

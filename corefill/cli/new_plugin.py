@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import click
 
-from ..registry import KINDS  # a tuple of names: the registry imports no component
+from ..scaffold.layout import CHOICES  # the registry's kinds and train-step; no torch
 
 
 @click.command("new-plugin")
 @click.argument("name")
-@click.option("--kind", "kinds", multiple=True, type=click.Choice(KINDS), default=("generator",),
-              show_default=True, help="Component kind to include (repeat for several).")
+@click.option("--kind", "kinds", multiple=True, type=click.Choice(CHOICES), default=("generator",),
+              show_default=True, help="Component kind to include (repeat for several); train-step: a critic "
+                   "whose own training step replaces the engine's.")
 @click.option("--dir", "folder", type=click.Path(), default=None,
               help="Folder to write (must be missing or empty); default: ./corefill-NAME.")
 def new_plugin(name: str, kinds: tuple[str, ...], folder: str | None) -> None:

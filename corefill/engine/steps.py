@@ -98,6 +98,23 @@ class StepParts:
     def view(self, images: torch.Tensor, batch: dict[str, Any]) -> torch.Tensor:
         return discriminator_view(self.d_input, images, batch)
 
+    def update_generator(self, fake: torch.Tensor, fake_view: torch.Tensor,
+                         batch: dict[str, Any]) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
+        """One G update on reconstruction + the adversarial losses' ``generator_loss`` of
+        D's logits on ``fake_view`` (D's weights get no gradients); returns (G's weighted
+        total, its terms by name)."""
+        d_raw = self.discriminator_raw
+        d_raw.requires_grad_(False)
+        try:
+            with self.autocast():
+                logits = d_raw(fake_view)
+                terms = self.losses.generator_terms(fake, batch["image"], batch["mask"], logits)
+                total = self.losses.weighted(terms)
+            self.update["generator"](total)
+        finally:
+            d_raw.requires_grad_(True)
+        return total, terms
+
 
 TrainStep = Callable[[dict[str, Any]], dict[str, torch.Tensor]]
 
@@ -116,8 +133,6 @@ def reconstruction_step(parts: StepParts) -> TrainStep:
 
 def adversarial_step(parts: StepParts) -> TrainStep:
     """The default with a discriminator: one D update, then one G update."""
-    d_raw = parts.discriminator_raw
-
     def step(batch):
         image = batch["image"]
         with parts.autocast():
@@ -128,15 +143,7 @@ def adversarial_step(parts: StepParts) -> TrainStep:
             d_total = sum(loss.discriminator_loss(real_logits, fake_logits)
                           for _, _, loss in parts.losses.adversarial)
         parts.update["discriminator"](d_total)
-        d_raw.requires_grad_(False)  # G's step needs no gradients for D's weights
-        try:
-            with parts.autocast():
-                logits = d_raw(fake_view)
-                terms = parts.losses.generator_terms(fake, image, batch["mask"], logits)
-                total = parts.losses.weighted(terms)
-            parts.update["generator"](total)
-        finally:
-            d_raw.requires_grad_(True)
+        total, terms = parts.update_generator(fake, fake_view, batch)
         return {"g_total": total.detach(), "d_total": d_total.detach(),
                 **{k: v.detach() for k, v in terms.items()}}
     return step

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from .layout import LAYOUTS, PluginNames, ScaffoldError, needs_generator, ordered_kinds, plugin_names
+from .layout import (CHOICES, LAYOUTS, SCHEME, PluginNames, ScaffoldError, layout_of,
+                     needs_generator, ordered_kinds, plugin_names)
 
 __all__ = ["ScaffoldError", "ScaffoldResult", "plugin_files", "plugin_names", "write_plugin"]
 
@@ -25,6 +26,7 @@ _SUMMARY = {
     "dataset": "a dataset of your images", "masker": "a grid-holes masker",
     "generator": "a small conv generator", "discriminator": "a PatchGAN discriminator",
     "loss": "a hole L1 loss", "metric": "a hole MAE metric",
+    SCHEME: "a critic with a training step of its own (R1 penalty)",
 }
 
 
@@ -41,13 +43,14 @@ def _summary(kinds: Iterable[str]) -> str:
 
 
 def _kind_files(names: PluginNames, kind: str, base: dict[str, str]) -> dict[str, str]:
-    values = {**base, **LAYOUTS[kind].values(names)}
+    layout = layout_of(kind)
+    values, templates = {**base, **layout.values(names)}, layout.templates or kind
     folder = f"{names.package}/{values['folder']}"
     return {
         f"{folder}/__init__.py": render("project/kind_init.py.tmpl", values),
-        f"{folder}/params.py": render(f"{kind}/params.py.tmpl", values),
-        f"{folder}/{values['module']}.py": render(f"{kind}/component.py.tmpl", values),
-        f"tests/test_{values['module']}.py": render(f"{kind}/test.py.tmpl", values),
+        f"{folder}/{values['params_module']}.py": render(f"{templates}/params.py.tmpl", values),
+        f"{folder}/{values['module']}.py": render(f"{templates}/component.py.tmpl", values),
+        f"tests/test_{values['module']}.py": render(f"{templates}/test.py.tmpl", values),
     }
 
 
@@ -55,18 +58,21 @@ def _recipe(names: PluginNames, kinds: tuple[str, ...], base: dict[str, str]) ->
     """The sample recipe: the plugin's component of each kind it has, else a built-in."""
     def section(kind: str, builtin: str | None) -> str:
         if kind in kinds:
-            return render(f"{kind}/recipe.yaml.tmpl", {**base, **LAYOUTS[kind].values(names)})
+            layout = layout_of(kind)
+            return render(f"{layout.templates or kind}/recipe.yaml.tmpl",
+                          {**base, **layout.values(names)})
         return render(f"recipe/{builtin}.yaml.tmpl", base) if builtin else ""
 
     losses = section("loss", "loss")
-    if "discriminator" in kinds:
+    if "discriminator" in kinds or SCHEME in kinds:
         losses += render("recipe/adversarial.yaml.tmpl", base)
     metric = f", {LAYOUTS['metric'].values(names)['component']}" if "metric" in kinds else ""
     sections = {
         "dataset": section("dataset", "dataset").rstrip("\n"),
         "masker": section("masker", "masker"),
         "generator": section("generator", None),
-        "discriminator": section("discriminator", None),
+        # the scheme's critic trains in the recipe where the plugin has one
+        "discriminator": section(SCHEME, None) or section("discriminator", None),
         "losses": losses.rstrip("\n"),
         "metrics": metric,
     }
@@ -81,7 +87,7 @@ def _readme(names: PluginNames, kinds: tuple[str, ...], base: dict[str, str],
             added_generator: bool) -> str:
     rows, layout_lines = [], []
     for kind in kinds:
-        values = LAYOUTS[kind].values(names)
+        values = layout_of(kind).values(names)
         rows.append(f"| {kind} | `{values['component']}` | "
                     f"`{names.package}/{values['folder']}/{values['module']}.py` |")
         layout_lines.append(f"  {values['folder']}/  params.py, {values['module']}.py\n")
@@ -100,14 +106,14 @@ def plugin_files(name: str, kinds: Iterable[str] = ("generator",)) -> dict[str, 
     """Relative path -> text of every file of plugin ``name`` with components of ``kinds``
     (a generator is added when missing: see :func:`~.layout.needs_generator`)."""
     names, asked = plugin_names(name), tuple(kinds)
-    unknown = [kind for kind in asked if kind not in LAYOUTS]
+    unknown = [kind for kind in asked if kind not in CHOICES]
     if unknown:
-        raise ScaffoldError(f"unknown component kind {unknown[0]!r}; kinds: {', '.join(LAYOUTS)}")
+        raise ScaffoldError(f"unknown component kind {unknown[0]!r}; kinds: {', '.join(CHOICES)}")
     kinds = ordered_kinds(asked)
     base = {"slug": names.slug, "ident": names.ident, "camel": names.camel,
             "package": names.package, "dist": names.dist, "summary": _summary(kinds),
             "provided": _summary(kinds)}
-    entries = "".join(render("project/plugin_entry.tmpl", {**base, **LAYOUTS[k].values(names)})
+    entries = "".join(render("project/plugin_entry.tmpl", {**base, **layout_of(k).values(names)})
                       for k in kinds)
     files = {
         "pyproject.toml": render("project/pyproject.toml.tmpl", base),

@@ -74,6 +74,7 @@ class KindLayout:
     suffix: str
     title: str
     target: str  # "class" or "builder"
+    templates: str = ""  # the templates' folder; default: the kind's
 
     def values(self, names: PluginNames) -> dict[str, str]:
         """The template variables of this kind's files."""
@@ -83,10 +84,13 @@ class KindLayout:
         builder = module
         component = module if self.kind == "metric" else f"{names.slug}-{self.suffix}"
         attr = cls if self.target == "class" else builder
+        # a scheme's Params get their own module: a discriminator beside it has params.py
+        params_module = f"{module}_params" if self.templates else "params"
         return {"kind": self.kind, "folder": self.folder, "component": component,
                 "module": module, "cls": cls, "builder": builder,
                 "target_path": f"{names.package}.{self.folder}.{module}:{attr}",
-                "params_path": f"{names.package}.{self.folder}.params:{cls}Params"}
+                "params_module": params_module,
+                "params_path": f"{names.package}.{self.folder}.{params_module}:{cls}Params"}
 
 
 LAYOUTS: dict[str, KindLayout] = {layout.kind: layout for layout in (
@@ -99,12 +103,23 @@ LAYOUTS: dict[str, KindLayout] = {layout.kind: layout for layout in (
 )}
 assert tuple(LAYOUTS) == KINDS  # the core's order: files and tables list kinds in it
 
+# A training scheme is no registry kind: it is a network whose class brings a
+# ``train_step`` (docs/contracts.md), here a critic with the R1 penalty.
+SCHEME = "train-step"
+SCHEME_LAYOUT = KindLayout("discriminator", "discriminators", "critic", "Critic", "builder",
+                           templates="train_step")
+CHOICES = KINDS + (SCHEME,)  # what `new-plugin --kind` accepts
+
+
+def layout_of(choice: str) -> KindLayout:
+    return SCHEME_LAYOUT if choice == SCHEME else LAYOUTS[choice]
+
 
 def ordered_kinds(kinds) -> tuple[str, ...]:
     """``kinds`` without repeats, in the core's order; a generator is always among them
     (see :func:`needs_generator`)."""
     wanted = set(kinds) | {"generator"}
-    return tuple(kind for kind in KINDS if kind in wanted)
+    return tuple(kind for kind in CHOICES if kind in wanted)
 
 
 def needs_generator(kinds) -> bool:

@@ -23,6 +23,7 @@ from typing import Any
 
 from ..plugins import registries
 from .params_checks import check_params
+from .train_step import check_train_step
 from .checks import (
     check_dataset,
     check_discriminator,
@@ -43,8 +44,11 @@ __all__ = [
     "check_masker",
     "check_metric",
     "check_params",
+    "check_train_step",
     "registries",
 ]
+
+
 
 _CHECKS = {
     "masker": check_masker,

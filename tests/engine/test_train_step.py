@@ -122,3 +122,27 @@ def test_a_generator_may_supply_the_step_and_the_default_weighs_losses_once():
     terms = {"l1": torch.tensor(2.0), "adv": torch.tensor(3.0)}
     weighted = LossSet(reconstruction=[("l1", 0.5, None)], adversarial=[("adv", 2.0, None)])
     assert weighted.weighted(terms).item() == 7.0
+
+
+class _Forgetful(wgan_gp_plugin.WganGpStep):
+    """The WGAN-GP step without its state_dict: a resume forgets the batch counter."""
+    state_dict = load_state_dict = None
+
+
+class _ForgetfulCritic(wgan_gp_plugin.Critic):
+    def train_step(self, parts):
+        return _Forgetful(parts, gp_weight=self.gp_weight, n_critic=self.n_critic)
+
+
+def test_the_kit_checks_a_training_scheme_and_its_resume():
+    from corefill.testing import check_train_step
+
+    reg = registries()
+    losses = check_train_step("discriminator", "wgan-critic", {"in_channels": 3, "n_critic": 3},
+                              channels=3, size=16, steps=6, registries=reg)
+    assert ["g_total" in step for step in losses] == [False, False, True] * 2
+    reg["discriminator"].register("forgetful-critic", target=f"{__name__}:_ForgetfulCritic",
+                                  params="wgan_gp_plugin:CriticParams", source="tests")
+    with pytest.raises(AssertionError, match="resumed half-way must end identical"):
+        check_train_step("discriminator", "forgetful-critic", {"in_channels": 3, "n_critic": 4},
+                         channels=3, size=16, steps=6, registries=reg)

@@ -93,16 +93,8 @@ class WganGpStep:
         return out
 
     def _generator_update(self, batch):
-        parts = self.parts
-        fake = parts.complete(batch)
-        parts.discriminator_raw.requires_grad_(False)  # no critic gradients in G's step
-        try:
-            scores = parts.discriminator_raw(parts.view(fake, batch))
-            terms = parts.losses.generator_terms(fake, batch["image"], batch["mask"], scores)
-            total = parts.losses.weighted(terms)
-            parts.update["generator"](total)
-        finally:
-            parts.discriminator_raw.requires_grad_(True)
+        fake = self.parts.complete(batch)
+        total, terms = self.parts.update_generator(fake, self.parts.view(fake, batch), batch)
         return {"g_total": total.detach(), **{k: v.detach() for k, v in terms.items()}}
 
     def state_dict(self):

@@ -69,6 +69,16 @@ def test_generator_plugin_passes_its_tests_and_runs_its_recipe(tmp_path):
     _check(Path(sys.executable), folder, "blur", tmp_path / "run", _on_pythonpath(folder), tests=2)
 
 
+def test_train_step_plugin_passes_its_tests_and_its_scheme_trains_the_recipe(tmp_path):
+    """`new-plugin --kind train-step`: the critic's own step (R1 every 4th batch) passes
+    the kit's check_train_step and replaces the engine's step in a real run."""
+    folder = write_plugin("r1gan", ["train-step"], tmp_path / "corefill-r1gan").folder
+    _check(Path(sys.executable), folder, "r1gan", tmp_path / "run", _on_pythonpath(folder), tests=4)
+    records = [json.loads(line) for line in (tmp_path / "run" / "metrics.jsonl").open()]
+    train = [r for r in records if r["type"] == "train"]
+    assert train and all("loss/r1" in r and "loss/d_total" in r for r in train), train
+
+
 def test_plugin_with_every_kind_installs_passes_its_tests_and_runs_its_recipe(tmp_path):
     folder = write_plugin("pc-fill", KINDS, tmp_path / "corefill-pc-fill").folder
     python = _fresh_venv(tmp_path / "venv")

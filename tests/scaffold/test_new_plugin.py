@@ -143,4 +143,4 @@ def test_new_plugin_imports_neither_torch_nor_pydantic():
             "print(sorted(m for m in ('torch', 'pydantic') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.stdout.strip().endswith("[]"), out.stdout + out.stderr
-    assert "--kind [dataset|masker|generator|discriminator|loss|metric]" in out.stdout
+    assert "--kind [dataset|masker|generator|discriminator|loss|metric|train-" in out.stdout
