@@ -120,25 +120,3 @@ class Components:
         load_step = getattr(self.train_step, "load_state_dict", None)
         if callable(load_step) and state.get("train_step") is not None:
             load_step(state["train_step"])
-
-
-def restore(saved: dict[str, Any], path: Any, *, built: Components, state: TrainState,
-            recipe_hash: str, recipe_yaml: str, force: bool) -> tuple[int, dict[str, Any]]:
-    """Load checkpoint ``saved`` (read from ``path``) into ``built`` and ``state``; returns
-    (the metrics.jsonl offset, the RNG state to set once everything is built). A changed
-    recipe is refused unless ``force`` (a changed limit, such as max_steps, is no change)."""
-    from ..errors import CheckpointError, first_line
-    from .checkpoint import recipe_changes
-
-    changes = [] if saved["recipe_hash"] == recipe_hash or force else \
-        recipe_changes(saved["recipe_yaml"], recipe_yaml)
-    if changes:
-        raise CheckpointError(f"{path}: recipe changed since this checkpoint "
-                              f"({'; '.join(changes)}); use --force to resume anyway")
-    try:
-        built.load_state_dict(saved)
-    except (KeyError, RuntimeError, ValueError) as exc:
-        raise CheckpointError(f"{path}: does not fit the recipe's networks: "
-                              f"{first_line(exc)}") from None
-    state.load_state_dict(saved)
-    return int(saved["log_offset"]), saved["rng"]

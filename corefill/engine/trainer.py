@@ -14,12 +14,13 @@ from typing import Any, Callable, Optional
 from ..config import recipe_hash, recipe_to_yaml
 from ..plugins import resolve_registries
 from ..recipe import Recipe
-from . import blame, build, checkpoint, distributed, preempt, preflight, schedule, spec
+from . import (blame, build, checkpoint, distributed, preempt, preflight, resume, schedule,
+               spec)
 from .data import full_epoch_length, to_device
 from .outputs import RunFiles, write_atomic
 from .progress import LossWindow, Progress, current_epoch, trained_line
 from .failure import RunAtFailure, failure_line
-from .state import Components, TrainState, restore
+from .state import Components, TrainState
 from .stopping import stop_reason
 from .validation import samples_only, test_report, validate_main
 
@@ -80,9 +81,9 @@ class Trainer:
         offset, rng = None, None
         if self.resume:  # last.pt, or the previous one where last.pt is damaged
             saved, last = checkpoint.load_last(self.folder, self.progress.line)
-            offset, rng = restore(saved, last, built=self.built,
-                                  state=self.state, recipe_hash=self.recipe_hash,
-                                  recipe_yaml=self.recipe_yaml, force=self.force)
+            offset, rng = resume.restore(saved, last, built=self.built, state=self.state,
+                                         recipe_hash=self.recipe_hash,
+                                         recipe_yaml=self.recipe_yaml, force=self.force)
             self.saved_step = self.state.step
         if self.dist.is_main:
             if not self.resume:  # starting over: an old best.pt must not outlive its run
