@@ -24,6 +24,9 @@ RECIPE = ["discriminator.name=tiny-d", "losses=[{name: l1-hole}, {name: bce, wei
           "data.dataset.params.count=48", "data.dataset.params.delay=0.05",
           "train.checkpoint_every_steps=2"]
 TORCHRUN = [sys.executable, "-m", "torch.distributed.run"]
+GUIDE = Path(__file__).resolve().parents[2] / "docs" / "guides" / "clusters.md"
+# the one-machine elastic command of the guide, run here with the toy recipe
+ELASTIC = ["--standalone", "--nproc_per_node=2", "--max-restarts=3"]
 
 
 def free_port():
@@ -89,10 +92,10 @@ def rank_pid(out_dir, rank):
 
 
 def test_a_killed_worker_restarts_resumes_and_ends_identical(tmp_path, one_node):
+    assert f"torchrun {' '.join(ELASTIC)}" in GUIDE.read_text()
     recipe = write_recipe(tmp_path / "toy.yaml", *RECIPE)
     run = tmp_path / "run"
-    process = start([*TORCHRUN, "--standalone", "--nproc_per_node=2", "--max-restarts=2",
-                     *corefill_run(recipe, run)])
+    process = start([*TORCHRUN, *ELASTIC, *corefill_run(recipe, run)])
     last = run / "checkpoints" / "last.pt"
     deadline = time.monotonic() + 120
     while not (last.exists() and torch.load(last, weights_only=True)["step"] >= 8):
