@@ -23,6 +23,7 @@ from typing import Any
 
 from ..plugins import registries
 from .params_checks import check_params
+from .runs import run_records, run_report, train_recipe
 from .train_step import check_train_step
 from .checks import (
     check_dataset,
@@ -46,6 +47,9 @@ __all__ = [
     "check_params",
     "check_train_step",
     "registries",
+    "run_records",
+    "run_report",
+    "train_recipe",
 ]
 
 

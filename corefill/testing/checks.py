@@ -67,11 +67,7 @@ def check_generator(
     round-trips, trains. ``size``: the image side it is checked at (a deep network needs a
     size it supports, e.g. 256 for an 8-level U-Net). A generator with
     ``keeps_known = True`` must return the known pixels of its input unchanged."""
-    torch.manual_seed(0)
-    generator = factory()
-    what = type(generator).__name__
-    if not isinstance(generator, torch.nn.Module):
-        _fail(what, "a generator must be a torch.nn.Module")
+    generator, what = _network(factory, "generator")
     image = make_images(batch, target_channels, size)
     mask = box_mask(batch, size, hole_fraction)
     inputs = make_images(batch, input_channels, size, seed=1) if input_channels != target_channels \
@@ -109,11 +105,7 @@ def _check_output(what, generator, out, inputs, mask, value_range) -> None:
 
 def check_discriminator(factory, *, channels: int = 2, size: int = 32, batch: int = 2) -> None:
     """Finite logits for a batch; round-trips; one optimisation step runs."""
-    torch.manual_seed(0)
-    disc = factory()
-    what = type(disc).__name__
-    if not isinstance(disc, torch.nn.Module):
-        _fail(what, "a discriminator must be a torch.nn.Module")
+    disc, what = _network(factory, "discriminator")
     x = make_images(batch, channels, size)
     disc.eval()
     with torch.no_grad():
@@ -124,6 +116,16 @@ def check_discriminator(factory, *, channels: int = 2, size: int = 32, batch: in
         _fail(what, "logits have NaN or inf")
     _check_round_trip(factory, disc, (x,), logits)
     _check_one_step(disc, lambda m: m(x).float().mean())
+
+
+def _network(factory, role: str) -> tuple[torch.nn.Module, str]:
+    """``factory()`` under seed 0, and its class name for the messages."""
+    torch.manual_seed(0)
+    module = factory()
+    what = type(module).__name__
+    if not isinstance(module, torch.nn.Module):
+        _fail(what, f"a {role} must be a torch.nn.Module")
+    return module, what
 
 
 def _check_round_trip(factory, module, args, expected) -> None:

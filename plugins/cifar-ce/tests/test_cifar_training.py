@@ -1,11 +1,9 @@
 """A short real training run through the engine: the centre loss falls, the run folder is complete."""
-import json
 
 import numpy as np
 import pytest
 
-from corefill.config import resolve
-from corefill.plugins import registries
+from corefill.testing import run_records, run_report, train_recipe
 
 
 def tiny_recipe():
@@ -30,24 +28,20 @@ def tiny_recipe():
 
 @pytest.fixture(scope="module")
 def trained_run(tmp_path_factory):
-    from corefill.engine import run
-
-    folder = tmp_path_factory.mktemp("cifar-run")
-    run(resolve(tiny_recipe(), registries(), "tiny-cifar"), out_dir=folder, device="cpu")
-    return folder
+    return train_recipe(tiny_recipe(), tmp_path_factory.mktemp("cifar-run"))
 
 
 def test_centre_loss_falls(trained_run):
-    records = [json.loads(line) for line in (trained_run / "metrics.jsonl").read_text().splitlines()]
-    losses = [r["loss/l2-hole"] for r in records if r.get("type") == "train"]
+    records = run_records(trained_run)
+    losses = [r["loss/l2-hole"] for r in records]
     assert len(losses) >= 6
     assert np.mean(losses[-2:]) < 0.5 * losses[0]
     # The adversarial term ran too: the discriminator saw real and generated centres.
-    assert all(np.isfinite(r["loss/bce"]) for r in records if r.get("type") == "train")
+    assert all(np.isfinite(r["loss/bce"]) for r in records)
 
 
 def test_report_compares_with_the_baseline(trained_run):
-    report = json.loads((trained_run / "report.json").read_text())
+    report = run_report(trained_run)
     models = report["models"]
     assert set(models) == {"trained", "mean-fill"}
     trained = models["trained"]["metrics"]

@@ -1,11 +1,9 @@
 """A short real GAN training run through the engine: summed hole L1 falls, D and G both train."""
-import json
 
 import numpy as np
 import pytest
 
-from corefill.config import resolve
-from corefill.plugins import registries
+from corefill.testing import run_records, run_report, train_recipe
 
 
 def tiny_recipe():
@@ -32,16 +30,11 @@ def tiny_recipe():
 
 @pytest.fixture(scope="module")
 def trained_run(tmp_path_factory):
-    from corefill.engine import run
-
-    folder = tmp_path_factory.mktemp("kaggle-run")
-    run(resolve(tiny_recipe(), registries(), "tiny-kaggle"), out_dir=folder, device="cpu")
-    return folder
+    return train_recipe(tiny_recipe(), tmp_path_factory.mktemp("kaggle-run"))
 
 
 def test_summed_hole_l1_falls(trained_run):
-    records = [json.loads(line) for line in (trained_run / "metrics.jsonl").read_text().splitlines()]
-    train = [r for r in records if r.get("type") == "train"]
+    train = run_records(trained_run)
     losses = [r["loss/l1-hole"] for r in train]
     assert len(losses) >= 6
     # Summed, not averaged: thousands for a batch of 8 RGB 32² crops with shape holes.
@@ -51,6 +44,6 @@ def test_summed_hole_l1_falls(trained_run):
 
 
 def test_report_compares_with_the_baseline(trained_run):
-    models = json.loads((trained_run / "report.json").read_text())["models"]
+    models = run_report(trained_run)["models"]
     assert set(models) == {"trained", "mean-fill"}
     assert 5 < models["trained"]["metrics"]["psnr_hole"] < 60

@@ -1,12 +1,10 @@
 """A short real training run through the engine (hole loss falls), then `corefill inpaint`."""
-import json
 
 import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from corefill.config import resolve
-from corefill.plugins import registries
+from corefill.testing import run_records, run_report, train_recipe
 
 SIZE = 32
 
@@ -36,20 +34,14 @@ def tiny_recipe():
 
 @pytest.fixture(scope="module")
 def trained_run(tmp_path_factory):
-    from corefill.engine import run
-
-    folder = tmp_path_factory.mktemp("knee-run")
-    recipe = resolve(tiny_recipe(), registries(), "tiny-knee")
-    run(recipe, out_dir=folder, device="cpu")
-    return folder
+    return train_recipe(tiny_recipe(), tmp_path_factory.mktemp("knee-run"))
 
 
 def test_hole_loss_falls_during_training(trained_run):
-    records = [json.loads(line) for line in (trained_run / "metrics.jsonl").read_text().splitlines()]
-    losses = [r["loss/l2-hole"] for r in records if r.get("type") == "train"]
+    losses = [r["loss/l2-hole"] for r in run_records(trained_run)]
     assert len(losses) >= 6
     assert np.mean(losses[-2:]) < 0.5 * losses[0]
-    report = json.loads((trained_run / "report.json").read_text())
+    report = run_report(trained_run)
     models = report["models"]
     # Seconds of training do not beat the baselines yet (the demo recipe is where that is
     # measured); the report must still score both on the same held-out crops.
@@ -113,15 +105,12 @@ def test_channels_last_as_knee_yaml_asks_trains_the_same_weights_within_float_to
     """knee.yaml opts into channels_last for speed; it must not change what is learnt."""
     import torch
 
-    from corefill.engine import run
-
     weights = {}
     for layout in ("channels_last", "contiguous"):
         raw = tiny_recipe()
         raw["train"].update(max_epochs=1, max_steps=4, val_every=1, memory_format=layout)
         raw["train"]["generator_optimizer"]["fused"] = False
-        folder = run(resolve(raw, registries(), "tiny-knee"), out_dir=tmp_path / layout,
-                     device="cpu")
+        folder = train_recipe(raw, tmp_path / layout)
         saved = torch.load(folder / "checkpoints" / "last.pt", weights_only=True)
         weights[layout] = saved["networks"]
     first_conv = weights["channels_last"]["generator"]["encoder.0.0.weight"]

@@ -1,11 +1,9 @@
 """A short real training run through the engine: hole MSE falls, bad-epoch early stopping runs."""
-import json
 
 import numpy as np
 import pytest
 
-from corefill.config import resolve
-from corefill.plugins import registries
+from corefill.testing import run_records, run_report, train_recipe
 
 
 def tiny_recipe():
@@ -30,27 +28,19 @@ def tiny_recipe():
 
 @pytest.fixture(scope="module")
 def trained_run(tmp_path_factory):
-    from corefill.engine import run
-
-    folder = tmp_path_factory.mktemp("mae-run")
-    run(resolve(tiny_recipe(), registries(), "tiny-mae"), out_dir=folder, device="cpu")
-    return folder
-
-
-def records(folder):
-    return [json.loads(line) for line in (folder / "metrics.jsonl").read_text().splitlines()]
+    return train_recipe(tiny_recipe(), tmp_path_factory.mktemp("mae-run"))
 
 
 def test_hole_mse_falls(trained_run):
-    losses = [r["loss/l2-hole"] for r in records(trained_run) if r.get("type") == "train"]
+    losses = [r["loss/l2-hole"] for r in run_records(trained_run)]
     assert len(losses) >= 8
     assert np.mean(losses[-2:]) < 0.5 * losses[0]
-    vals = [r["l2_hole"] for r in records(trained_run) if r.get("type") == "val"]
+    vals = [r["l2_hole"] for r in run_records(trained_run, "val")]
     assert len(vals) >= 2 and vals[-1] < vals[0]
 
 
 def test_report_has_the_seed_metrics(trained_run):
-    models = json.loads((trained_run / "report.json").read_text())["models"]
+    models = run_report(trained_run)["models"]
     trained = models["trained"]["metrics"]
     assert 0.0 <= trained["accuracy_hole"] <= 1.0
     assert trained["l2_hole"] < 0.1
