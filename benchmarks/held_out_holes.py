@@ -12,7 +12,7 @@ and its hole PSNR is set against the exact harmonic (membrane) fill and Telea on
     python benchmarks/held_out_holes.py --checkpoint runs/knee/checkpoints/best.pt
 
 prints, per hole and crop size, the model's and Telea's hole PSNR less the harmonic
-fill's (dB), then the averages the README quotes, with a 95% bootstrap interval over the
+fill's (dB), then the averages the docs quote, with a 95% bootstrap interval over the
 crops.
 """
 from __future__ import annotations

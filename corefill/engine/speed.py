@@ -2,7 +2,7 @@
 beyond float rounding: the host allocator, cuDNN autotuning, mixed precision and the
 memory layout (the recipe's ``train.precision`` and ``train.memory_format``).
 
-Measured on a 2-core AMD EPYC (benchmarks/pix2pix_throughput.py, README "Performance"):
+Measured on a 2-core AMD EPYC (benchmarks/pix2pix_throughput.py, docs/benchmarks.md):
 glibc's default allocator returns big freed blocks to the OS and faults them in again on
 the next step; keeping them is the largest CPU win after fused Adam. CPU autocast slowed
 CPU training, so on CPU it stays off; channels_last slowed pix2pix's wide convolutions and

@@ -1,4 +1,4 @@
-"""The benchmarks the README quotes still run and print their figures (a few steps each:
+"""The benchmarks the docs quote still run and print their figures (a few steps each:
 the figures themselves are measured by hand, never asserted on speed)."""
 import re
 import subprocess
