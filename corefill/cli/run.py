@@ -70,30 +70,3 @@ def _resume_value(value: str) -> bool | str:
         return {"yes": True, "no": False}.get(value, value)
     raise click.BadParameter(f"{value!r}: --resume takes no value or 'auto' (give RECIPE "
                              "before --resume)", param_hint="'--resume'")
-
-
-@click.command()
-@_recipe_arg
-@_override
-@click.option("--checkpoint", type=click.Path(exists=True, dir_okay=False), default=None,
-              help="A trained checkpoint to score beside the baselines (default: baselines only).")
-@click.option("--device", type=click.Choice(["cpu", "cuda"]), default="cpu", show_default=True)
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), required=True,
-              help="Folder for report.json and report.md.")
-def evaluate(recipe: str, overrides: tuple[str, ...], checkpoint: str | None, device: str,
-             out_dir: str) -> None:
-    """Score the recipe's baselines (and a checkpoint) on its test split."""
-    from ..config import load_recipe
-
-    resolved = load_recipe(recipe, overrides)
-    from ..engine import evaluate as evaluate_engine, load_generator  # imports torch
-
-    generator = load_generator(checkpoint, device=device)[0] if checkpoint else None
-    report = evaluate_engine(resolved, generator, folder=out_dir, device=device,
-                             checkpoint_label=checkpoint or "none")
-    for name, model in report["models"].items():
-        scores = ", ".join(f"{k} {v:.4g}" for k, v in model["metrics"].items())
-        click.echo(f"{name}: {scores}")
-    for entry in report["verdict"]:
-        click.echo(f"verdict: {entry['sentence']}")
-    click.echo(f"report: {out_dir}/report.md")

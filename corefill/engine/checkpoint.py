@@ -56,6 +56,13 @@ def resolve_resume(folder: Path, resume: Any) -> bool:
     return bool(resume)
 
 
+def remove_all(folder: Path) -> None:
+    """Starting over: no checkpoint of an earlier run may outlive it (an old best.pt would
+    be evaluated as this run's)."""
+    for old in ("last.pt", "last.prev.pt", "best.pt"):
+        (Path(folder) / "checkpoints" / old).unlink(missing_ok=True)
+
+
 def check_folder(folder: Path, resume: bool, force: bool) -> None:
     """A CheckpointError where a run cannot start in ``folder``: nothing to resume, or a
     checkpoint that starting over would replace without ``force``."""

@@ -204,8 +204,11 @@ def full_epoch_length(loader: DataLoader) -> int:
 
 
 def eval_loader(dataset: MaskedDataset, *, batch_size: int, num_workers: int,
-                pin_memory: bool, limit: Optional[int] = None) -> DataLoader:
-    keep = range(limit) if limit is not None and limit < len(dataset) else None
+                pin_memory: bool, limit: Optional[int] = None,
+                items: Optional[list[int]] = None) -> DataLoader:
+    """The split in order (its first ``limit`` items, or the ``items`` at those indices)."""
+    keep = items if items is not None else \
+        range(limit) if limit is not None and limit < len(dataset) else None
     source = BatchFetch(dataset, keep)
     return DataLoader(
         source, batch_size=batch_size, shuffle=False, num_workers=num_workers,

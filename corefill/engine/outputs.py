@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import time
 import warnings
 from pathlib import Path
 from typing import Any, Optional
@@ -61,6 +62,7 @@ class RunFiles:
             path.mkdir(parents=True, exist_ok=True)
         self._log = None
         self._tb = _tensorboard_writer(folder / "tensorboard") if tensorboard else None
+        self._plotted_at = time.monotonic()
 
     def open_log(self, offset: Optional[int]) -> None:
         """Open metrics.jsonl; when resuming, drop lines written after the checkpoint."""
@@ -99,10 +101,15 @@ class RunFiles:
             self._tb.add_image("samples", grid, step)
         return path
 
-    def save_loss_curves(self) -> Path:
-        """loss_curves.png: G and D losses on their own panels, validation scores by epoch."""
+    def save_loss_curves(self, *, at_most_every_s: float = 0.0) -> Optional[Path]:
+        """loss_curves.png: G and D losses on their own panels, validation scores by epoch;
+        None (not drawn) within ``at_most_every_s`` of the last drawing (it costs ~0.3 s)."""
         from .curves import plot
 
+        now = time.monotonic()
+        if now - self._plotted_at < at_most_every_s:
+            return None
+        self._plotted_at = now
         return plot(read_metrics(self.metrics_path), self.folder / "loss_curves.png")
 
     def close(self) -> None:
@@ -121,3 +128,11 @@ def _tensorboard_writer(folder: Path):
                       "pip install tensorboard to get TensorBoard logs", stacklevel=2)
         return None
     return SummaryWriter(log_dir=str(folder))
+
+
+def write_dataset_report(dataset: Any, folder: Path) -> None:
+    """A dataset that preprocesses (e.g. sets images apart) says what it did in the run
+    folder, through its optional ``write_report(folder)``."""
+    write_report = getattr(dataset, "write_report", None)
+    if callable(write_report):
+        write_report(folder)

@@ -88,18 +88,3 @@ def agreed(info, device) -> Optional[str]:
     dist.all_reduce(value, op=dist.ReduceOp.MAX)
     number = int(value.item())
     return signal.Signals(number).name if number else None
-
-
-def stop_if_asked(run) -> None:
-    """Between two steps of ``run`` (a Trainer): where any rank caught a stop signal, save
-    this step in ``last.pt`` (rank 0) and raise :class:`Preempted` on every rank once it
-    is written (a rank exiting first would have torchrun kill the writer)."""
-    caught = agreed(run.dist, run.device)
-    if not caught:
-        return
-    run.flush_losses()  # the losses of the steps about to be saved
-    run.save("last")
-    from .distributed import barrier
-
-    barrier(run.dist)
-    raise Preempted(caught, step=run.state.step, folder=run.folder, main=run.dist.is_main)

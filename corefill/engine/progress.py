@@ -77,6 +77,12 @@ class Progress:
         print(text, file=self.stream, flush=True)
 
 
+def train_record(state: Any, means: dict[str, float], rate: float, lr: float) -> dict:
+    """metrics.jsonl's record of a logging window (epochs from 1, as on the console)."""
+    return {"type": "train", "step": state.step, "epoch": current_epoch(state),
+            **{f"loss/{k}": v for k, v in means.items()}, "images_per_s": rate, "lr": lr}
+
+
 def trained_line(steps: int, rate: float, steady: bool) -> str:
     """The console's line when training ends: steps and images/s (``steady``: timed after
     the warm-up)."""

@@ -2,10 +2,11 @@
 counters, once the recipe is known to be the one it was trained with."""
 from __future__ import annotations
 
-from typing import Any
+from pathlib import Path
+from typing import Any, Callable
 
 from ..errors import CheckpointError, first_line
-from .checkpoint import recipe_changes
+from .checkpoint import load_last, recipe_changes
 from .state import Components, TrainState
 
 
@@ -26,3 +27,11 @@ def restore(saved: dict[str, Any], path: Any, *, built: Components, state: Train
                               f"{first_line(exc)}") from None
     state.load_state_dict(saved)
     return int(saved["log_offset"]), saved["rng"]
+
+
+def from_folder(folder: Path, say: Callable[[str], None], **restore_options: Any
+                ) -> tuple[int, dict[str, Any]]:
+    """:func:`restore` from the run folder's ``last.pt`` (its previous one, with a warning
+    through ``say``, where ``last.pt`` is damaged)."""
+    saved, last = load_last(folder, say)
+    return restore(saved, last, **restore_options)

@@ -119,6 +119,13 @@ def derive_or_none(*, dataset: Any, generator: Any, masker: Any,
         return None
 
 
+def of_run(built: Any, recipe: Any) -> Optional[dict[str, Any]]:
+    """:func:`derive_or_none` for a run's built components (what its checkpoints store)."""
+    return derive_or_none(dataset=built.train_set.base, generator=built.generator,
+                          masker=recipe.masker, blend=recipe.generator.blend,
+                          built_masker=built.train_set.masker)
+
+
 def from_recipe(recipe: Any, generator: Any, registries: Any) -> dict[str, Any]:
     """Rebuild the train split of ``recipe`` once and derive the spec (checkpoints written
     before ``data_spec`` existed); the data must still be where the recipe says."""

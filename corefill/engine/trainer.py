@@ -1,10 +1,7 @@
 """The Trainer: builds a run's ``Components``, trains them epoch by epoch (logging,
-validation, checkpoints, limits), evaluates the test split and writes the report.
-
-Resuming is exact: ``last.pt`` is written at epoch ends and, every
-``train.checkpoint_every_minutes`` (or ``_steps``), at a logging step mid-epoch (where no
-losses are waiting to be logged); validation and test evaluation never move an RNG.
-"""
+validation, checkpoints, limits, stop signals), evaluates the test split, writes the report.
+Resuming is exact: ``last.pt`` is written at epoch ends, at a logging step mid-epoch when
+one is due, and on a stop signal; validation and test evaluation never move an RNG."""
 from __future__ import annotations
 
 import time
@@ -17,8 +14,8 @@ from ..recipe import Recipe
 from . import (blame, build, checkpoint, distributed, preempt, preflight, resume, schedule,
                spec)
 from .data import full_epoch_length, to_device
-from .outputs import RunFiles, write_atomic
-from .progress import LossWindow, Progress, current_epoch, trained_line
+from .outputs import RunFiles, write_atomic, write_dataset_report
+from .progress import LossWindow, Progress, train_record, trained_line
 from .failure import RunAtFailure, failure_line
 from .state import Components, TrainState
 from .stopping import stop_reason
@@ -53,26 +50,25 @@ class Trainer:
         self._warm = False  # a first logging window was timed (the warm-up, left out)
         self._window: Optional[LossWindow] = None
         self._clock: Optional[float] = None  # perf_counter() since which time is uncounted
-        self._curves_at = self._saved_at = float("-inf")
+        self._saved_at = float("-inf")  # monotonic() when last.pt was last written
         self._data_spec: Any = None  # taken at the first checkpoint, then kept
         self.baselines: Optional[list[Any]] = None  # fitted at the first validation
+        self.shown: Optional[list[int]] = None  # val items in the last validation's grid
 
     # ---------------------------------------------------------------- setup
     def setup(self) -> None:
         self.resume = distributed.from_main(  # --resume auto: rank 0 decides
             checkpoint.resolve_resume(self.folder, self.resume), self.dist)
         checkpoint.check_folder(self.folder, self.resume, self.force)  # before any building
-        self.built = build.components(self.recipe, build.context(self.registries, self.device),
-                                      dist=self.dist, device=self.device)
-        preflight.check(self.built, self.recipe, self.device)  # a broken component: one line
-        self.suspects = blame.suspects(self.built.networks, self.built.losses,
-                                       self.registries, self.built.labels)
+        built = self.built = build.components(
+            self.recipe, build.context(self.registries, self.device), dist=self.dist,
+            device=self.device)
+        preflight.check(built, self.recipe, self.device)  # a broken component: one line
+        self.suspects = blame.suspects(built.networks, built.losses, self.registries, built.labels)
         self.steps_per_epoch = full_epoch_length(self.built.train_loader)
         rng = self._open_folder()
-        # Datasets that preprocess (e.g. set images apart) say what they did in the run folder.
-        write_dataset_report = getattr(self.built.train_set.base, "write_report", None)
-        if self.dist.is_main and callable(write_dataset_report):
-            write_dataset_report(self.folder)
+        if self.dist.is_main:
+            write_dataset_report(self.built.train_set.base, self.folder)
         if rng is not None:  # last: nothing built above may move it
             checkpoint.set_rng_state(rng)
 
@@ -80,15 +76,13 @@ class Trainer:
         """Restore last.pt when resuming (returns its RNG state), open the run files."""
         offset, rng = None, None
         if self.resume:  # last.pt, or the previous one where last.pt is damaged
-            saved, last = checkpoint.load_last(self.folder, self.progress.line)
-            offset, rng = resume.restore(saved, last, built=self.built, state=self.state,
-                                         recipe_hash=self.recipe_hash,
-                                         recipe_yaml=self.recipe_yaml, force=self.force)
+            offset, rng = resume.from_folder(self.folder, self.progress.line, built=self.built,
+                                             state=self.state, recipe_hash=self.recipe_hash,
+                                             recipe_yaml=self.recipe_yaml, force=self.force)
             self.saved_step = self.state.step
         if self.dist.is_main:
             if not self.resume:  # starting over: an old best.pt must not outlive its run
-                for old in ("last.pt", "last.prev.pt", "best.pt"):
-                    (self.folder / "checkpoints" / old).unlink(missing_ok=True)
+                checkpoint.remove_all(self.folder)
             self.files = RunFiles(self.folder, tensorboard=self.recipe.train.tensorboard)
             write_atomic(self.folder / "recipe.yaml", self.recipe_yaml)
             self.files.open_log(offset)
@@ -105,10 +99,7 @@ class Trainer:
     def data_spec(self) -> Any:
         """The model's data spec, derived once: reading an item again at every save is waste."""
         if self._data_spec is None:
-            self._data_spec = spec.derive_or_none(
-                dataset=self.built.train_set.base, generator=self.built.generator,
-                masker=self.recipe.masker, blend=self.recipe.generator.blend,
-                built_masker=self.built.train_set.masker) or {}
+            self._data_spec = spec.of_run(self.built, self.recipe) or {}
         return self._data_spec or None
 
     def save(self, which: str) -> None:
@@ -123,7 +114,7 @@ class Trainer:
     # ---------------------------------------------------------------- training
     def train(self) -> None:
         state, train = self.state, self.recipe.train
-        self._curves_at = self._saved_at = time.monotonic()
+        self._saved_at = time.monotonic()
         if state.epoch_end_pending:  # it failed last time, after the epoch's training
             self._end_epoch_outputs()
             self.save("last")
@@ -137,7 +128,7 @@ class Trainer:
             state.epoch_end_pending = True
             self._end_epoch_outputs()
             self.save("last")
-            preempt.stop_if_asked(self)  # a signal: save, stop
+            self._stop_if_asked()
         if state.step > 0 and state.last_val_step != state.step:
             self.validate(count=False)  # stopped by a limit mid-way: validate what we have
             self.save("last")
@@ -157,7 +148,7 @@ class Trainer:
             self.phase = f"sample grid after epoch {self.state.epoch}"
             with checkpoint.rng_untouched(self.device):
                 samples_only(self.built, self.recipe, state=self.state, device=self.device,
-                             files=self.files)
+                             files=self.files, shown=self.shown)
         self.state.epoch_end_pending = False
 
     def _limit_reached(self, elapsed: float = 0.0) -> bool:
@@ -206,21 +197,29 @@ class Trainer:
                 elapsed = time.perf_counter() - self._clock
                 limited = distributed.any_rank(self._limit_reached(elapsed), self.dist,
                                                self.device)
-                if more and not limited and self._checkpoint_due():
+                if more and not limited and schedule.checkpoint_due(
+                        train, step=state.step, saved_step=self.saved_step,
+                        since_save_s=time.monotonic() - self._saved_at):
                     self.save("last")  # mid-epoch: nothing is waiting to be logged
             elif train.max_steps is not None and state.step >= train.max_steps:
                 limited = True  # the same on every rank: no sync needed
             if limited and more:
                 break
             if more:
-                preempt.stop_if_asked(self)  # a signal: save, stop
+                self._stop_if_asked()
         self.flush_losses()
         return limited and state.batch_in_epoch < self.steps_per_epoch
 
-    def _checkpoint_due(self) -> bool:
-        return schedule.checkpoint_due(self.recipe.train, step=self.state.step,
-                                       saved_step=self.saved_step,
-                                       since_save_s=time.monotonic() - self._saved_at)
+    def _stop_if_asked(self) -> None:
+        """Between two steps: where any rank caught a stop signal, save this step and stop
+        every rank once last.pt is written (one exiting first would get the writer killed)."""
+        caught = preempt.agreed(self.dist, self.device)
+        if caught:
+            self.flush_losses()  # the losses of the steps about to be saved
+            self.save("last")
+            distributed.barrier(self.dist)
+            raise preempt.Preempted(caught, step=self.state.step, folder=self.folder,
+                                    main=self.dist.is_main)
 
     def flush_losses(self) -> None:
         """Log the losses of the steps not logged yet (also before an unplanned checkpoint)."""
@@ -235,17 +234,14 @@ class Trainer:
         self._window = LossWindow()  # after the sync above: its time is not the next's
         if not self.dist.is_main:
             return
-        self.files.log({"type": "train", "step": self.state.step,
-                        "epoch": current_epoch(self.state),  # from 1, as on the console
-                        **{f"loss/{k}": v for k, v in means.items()}, "images_per_s": rate,
-                        "lr": self.built.optimizers["generator"].param_groups[0]["lr"]})
+        lr = self.built.optimizers["generator"].param_groups[0]["lr"]
+        self.files.log(train_record(self.state, means, rate, lr))
         self.progress.losses(self.state.step, means, rate)
 
     # ---------------------------------------------------------------- validation
     def validate(self, count: bool = True) -> None:
-        """Validate (rank 0); ``count=False``: not an epoch-end validation, so it does
-        not count for early stopping (a resumed run then stops where an uninterrupted one
-        would). Done under ``rng_untouched``: it never changes the training that follows."""
+        """Validate (rank 0, under ``rng_untouched``); ``count=False``: not at an epoch end,
+        so not counted for early stopping (a resumed run stops where a whole one would)."""
         stop, self.phase = False, f"validation at step {self.state.step}"
         if self.dist.is_main:
             with checkpoint.rng_untouched(self.device):
@@ -253,15 +249,12 @@ class Trainer:
                                       device=self.device, registries=self.registries,
                                       baselines=self.baselines, files=self.files,
                                       progress=self.progress, count=count)
-            self.baselines, stop = found.baselines, found.stop
+            self.baselines, stop, self.shown = found.baselines, found.stop, found.shown
             if found.new_best:
                 self.save("best")
             if self.on_validation is not None:
                 self.on_validation(found.epoch, found.values)
-            now = time.monotonic()
-            if now - self._curves_at >= 60.0:  # plotting costs ~0.3 s: at most once a minute
-                self.files.save_loss_curves()
-                self._curves_at = now
+            self.files.save_loss_curves(at_most_every_s=60.0)
         self.state.stopped_early = bool(distributed.from_main(stop, self.dist))
         self.state.last_val_step = self.state.step  # only once done: a failed one is redone
         for module in self.built.networks.values():

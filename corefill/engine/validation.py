@@ -18,6 +18,7 @@ from .progress import Progress, current_epoch
 from .scoring import Model, evaluate_models
 from .steps import complete
 from .report import in_short
+from .report_samples import content_in_hole
 from .state import Components, TrainState
 from .stopping import training_summary
 
@@ -30,6 +31,7 @@ class Validation:
     new_best: bool  # best.pt should now hold these weights
     stop: bool  # early stopping says stop
     baselines: list  # the recipe's baselines, fitted (built at the first validation)
+    shown: list[int]  # the split's items in the sample grid (a grid alone shows them again)
 
 
 def validate_main(built: Components, recipe: Recipe, *, state: TrainState, device: str,
@@ -69,7 +71,7 @@ def validate_main(built: Components, recipe: Recipe, *, state: TrainState, devic
     if stop:
         progress.line(f"early stopping: {stopper.key} did not improve "
                       f"({stopper.rule}, patience {stopper.patience})")
-    return Validation(values, epoch, bool(new_best), bool(stop), baselines)
+    return Validation(values, epoch, bool(new_best), bool(stop), baselines, samples.positions)
 
 
 def fit_baselines(built: Components, recipe: Recipe, *, device: str, registries: Any) -> list:
@@ -94,11 +96,12 @@ def score_baselines(models: list, built: Components, device: str) -> dict[str, d
 
 
 def samples_only(built: Components, recipe: Recipe, *, state: TrainState, device: str,
-                 files: RunFiles) -> None:
-    """The epoch's sample grid without a full validation (``val_every`` > 1)."""
+                 files: RunFiles, shown: Optional[list[int]] = None) -> None:
+    """The epoch's sample grid without a full validation (``val_every`` > 1): the items
+    the last validation's grid showed (``shown``), else the split's first ones."""
     count = recipe.train.sample_count
     loader = eval_loader(built.val_set, batch_size=min(count, built.val_loader.batch_size),
-                         num_workers=0, pin_memory=False, limit=count)
+                         num_workers=0, pin_memory=False, limit=count, items=shown)
     samples = SampleCollector.for_dataset(count, built.val_set)
     built.generator.eval()
     with torch.no_grad():
@@ -154,7 +157,11 @@ def say_report(report: dict[str, Any], folder: Path, progress: Progress) -> None
 
 
 class SampleCollector:
-    """Keeps the first ``count`` validation items: real, generator input, output, names.
+    """Keeps the ``count`` validation items that show the model at work: ranked by how much
+    there is to fill (:func:`~.report_samples.content_in_hole`: the hole's share times the
+    spread of the real pixels under it; ties go to the earlier item), shown in the split's
+    order. Each item keeps real, generator input, output and its name; ``positions`` are
+    the kept items' indices in the split (what a grid without validation shows again).
 
     ``preview`` maps a batch's generator input to an image in the dataset's value range
     (a dataset's ``input_preview``: e.g. pix2pix's one-hot labels as a label map)."""
@@ -163,9 +170,8 @@ class SampleCollector:
                  input_name: Optional[str] = None) -> None:
         self.count, self.value_range = count, value_range
         self.preview, self.input_name = preview, input_name
-        self.rows: list[list[torch.Tensor]] = []
-        self.names: list[str] = []
-        self.kept = 0
+        self.kept: list[tuple[float, int, str, list[torch.Tensor]]] = []  # score, index...
+        self.seen = 0
         self.whole_image = True  # every mask covers the image: a translation task
 
     @classmethod
@@ -175,20 +181,37 @@ class SampleCollector:
                    input_name=getattr(base, "input_name", None))
 
     def __call__(self, batch: dict[str, Any], outputs: dict[str, torch.Tensor]) -> None:
-        if self.kept >= self.count:
+        if self.count <= 0:
             return
-        take = min(self.count - self.kept, batch["image"].shape[0])
-        shown = batch["input"][:take]
-        if self.preview is not None:
-            shown = self.preview(shown)
-        parts = [batch["image"][:take], shown, outputs["trained"][:take]]
-        self.rows.append([to_unit(p.float(), self.value_range).cpu() for p in parts])
-        self.names += [str(n) for n in batch.get("name", [])[:take]]
-        self.whole_image &= bool((batch["mask"][:take] > 0.5).all())
-        self.kept += take
+        shown = batch["input"] if self.preview is None else self.preview(batch["input"])
+        parts = [to_unit(p.float(), self.value_range).cpu()
+                 for p in (batch["image"], shown, outputs["trained"])]
+        scores = content_in_hole(parts[0], batch["mask"].cpu()).tolist()
+        names = [str(n) for n in batch.get("name", [])] or [""] * len(scores)
+        for item, score in enumerate(scores):
+            self.kept.append((score, self.seen + item, names[item], [p[item] for p in parts]))
+        self.kept = sorted(self.kept, key=lambda e: (-e[0], e[1]))[:self.count]
+        self.whole_image &= bool((batch["mask"] > 0.5).all())
+        self.seen += len(scores)
+
+    @property
+    def shown(self) -> list[tuple[float, int, str, list[torch.Tensor]]]:
+        return sorted(self.kept, key=lambda e: e[1])  # the split's order
+
+    @property
+    def rows(self) -> list[list[torch.Tensor]]:
+        return [entry[3] for entry in self.shown]
+
+    @property
+    def names(self) -> list[str]:
+        return [entry[2] for entry in self.shown if entry[2]]
+
+    @property
+    def positions(self) -> list[int]:
+        return [entry[1] for entry in self.shown]
 
     def grid_rows(self) -> list[torch.Tensor]:
-        return [torch.cat([r[i] for r in self.rows]) for i in range(3)]
+        return [torch.stack([r[i] for r in self.rows]) for i in range(3)]
 
     def labelled_rows(self) -> list[tuple[str, torch.Tensor]]:
         """real / masked input / output; for a translation task (no hole: the whole image

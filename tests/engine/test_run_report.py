@@ -116,6 +116,25 @@ def test_sample_rows_are_labelled_and_a_dataset_preview_shows_its_input():
     assert [label for label, _ in inpainting.labelled_rows()] == ["real", "masked input", "output"]
 
 
+def test_the_grid_shows_the_items_with_content_in_the_hole_not_the_first_ones():
+    """A near-empty item (flat under the hole) never takes a grid place from one with
+    structure there; the kept items stay in the split's order, whatever the batch size."""
+    images = torch.zeros(6, 1, 8, 8)
+    images[[1, 4], :, :, ::2] = 1.0  # stripes under the hole: content to fill
+    images[5, :, 3:5, 3:5] = 1.0  # a little content
+    mask = torch.zeros(6, 1, 8, 8)
+    mask[:, :, 2:6, 2:6] = 1.0
+    names = [f"slice-{i}" for i in range(6)]
+    for size in (6, 4, 1):
+        samples = SampleCollector(3, (0.0, 1.0))
+        for start in range(0, 6, size):
+            part = slice(start, start + size)
+            samples({"image": images[part], "input": images[part] * (1 - mask[part]),
+                     "mask": mask[part], "name": names[part]}, {"trained": images[part]})
+        assert samples.names == ["slice-1", "slice-4", "slice-5"], size
+        assert samples.positions == [1, 4, 5] and samples.grid_rows()[0].shape == (3, 1, 8, 8)
+
+
 def test_tensorboard_gets_the_logged_scalars_and_the_labelled_grids(tmp_path):
     from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 
