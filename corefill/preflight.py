@@ -44,6 +44,7 @@ def _dataset_roots(params: dict[str, Any], field: str) -> Iterator[tuple[str, st
 
 
 def _component_problems(recipe: Recipe, registries) -> Iterator[str]:
+    fields_of: dict[str, list[str]] = {}  # one line per missing file: FID and KID share it
     for field, kind, ref in recipe.component_refs():
         params = registries.get(kind, ref.name).params_class().model_validate(ref.params)
         for module, requirement in _missing_modules(params):
@@ -51,7 +52,9 @@ def _component_problems(recipe: Recipe, registries) -> Iterator[str]:
                    f"installed; fix: pip install '{requirement}'")
         check = getattr(params, "preflight", None)
         for where, message in (check() if callable(check) else ()):
-            yield f"{field}.params.{where}: {message}" if where else f"{field}: {message}"
+            fields_of.setdefault(message, []).append(f"{field}.params.{where}" if where else field)
+    for message, (first, *others) in fields_of.items():
+        yield f"{first}: {message}" + (f" (also {', '.join(others)})" if others else "")
 
 
 def _root_problems(recipe: Recipe) -> Iterator[str]:
