@@ -36,7 +36,26 @@ def _seconds_per_image(model, batch: dict[str, Any], value_range, device) -> flo
     return statistics.median(times)
 
 
-def _peak_rss_mib() -> float:
+def reset_peak_rss() -> bool:
+    """Reset this process's peak resident memory (Linux: ``/proc/self/clear_refs``), so
+    that :func:`peak_rss_mib` covers only what runs next; False where it cannot be."""
+    try:
+        with open("/proc/self/clear_refs", "w") as handle:
+            handle.write("5")
+        return True
+    except OSError:
+        return False
+
+
+def peak_rss_mib() -> float:
+    """This process's peak resident memory (MiB) since the last reset (or its start)."""
+    try:
+        with open("/proc/self/status") as handle:
+            for line in handle:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024  # kB
+    except OSError:
+        pass
     try:
         import resource
     except ImportError:  # not on Windows
@@ -50,13 +69,16 @@ def measure(model, batch: dict[str, Any], value_range, device: torch.device) -> 
     "peak_memory_mib", "memory_kind"}`` for one model on one (device-resident) batch."""
     if device.type == "cuda":
         torch.cuda.reset_peak_memory_stats(device)
+    per_model = device.type != "cuda" and reset_peak_rss()
     single = _seconds_per_image(model, _slice(batch, 1), value_range, device)
     batched = _seconds_per_image(model, batch, value_range, device)
     if device.type == "cuda":
         peak, kind = torch.cuda.max_memory_allocated(device) / 2**20, "CUDA max allocated, this model"
         name = torch.cuda.get_device_name(device)
     else:
-        peak, kind = _peak_rss_mib(), "process peak RSS so far (CPU: not per model)"
+        peak = peak_rss_mib()
+        kind = ("process peak RSS while this model ran" if per_model
+                else "process peak RSS so far (this system cannot reset it per model)")
         name = "cpu"
     return {"device": name, "batch_size": int(batch["mask"].shape[0]),
             "ms_per_image_batch1": round(single * 1000, 3),
