@@ -4,8 +4,7 @@ run`` in one line per problem (a :class:`~corefill.errors.ComponentError`, exit 
 any training and before the run folder is touched. (:mod:`corefill.preflight` is the
 torch-free check of the recipe that comes before building.)
 
-On one batch of the train split (its first ``BATCH`` items at most, masked as epoch 0
-masks them):
+On one batch of the train split (its first ``BATCH`` items at most, masked as epoch 0):
 
 - the masker's mask of the first item: a float tensor ``(1, H, W)``, values exactly 0 or
   1, the same for the same rng seed; over the batch, holes cover at most ``HOLE_SHARE`` of
