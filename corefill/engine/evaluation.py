@@ -12,7 +12,7 @@ from ..recipe import Recipe
 from . import build, spread
 from .comparison import compare
 from .cost import measure
-from .data import MaskedDataset, eval_loader, to_device, to_unit
+from .data import MaskedDataset, eval_loader, to_unit
 from .metric_cards import cards
 from .report_samples import Showcase, chain
 from .scoring import AREA_EDGES, Model, area_bin_label, evaluate_models
@@ -69,13 +69,15 @@ def evaluate(recipe: Recipe, generator: Optional[torch.nn.Module], *, folder: st
     base = getattr(test_set, "base", test_set)
     showcase = Showcase(recipe.train.sample_count, test_set.value_range,
                         getattr(base, "input_preview", None))
+    first: list[dict[str, Any]] = []  # the first scored batch, timed again for the cost
     results = evaluate_models(models, loader, metrics_factory=metrics_factory,
                               value_range=test_set.value_range, device=device,
-                              on_batch=chain(writer, showcase))
+                              on_batch=chain(writer, showcase,
+                                             lambda batch, _: first or first.append(batch)))
     directions = build.metric_directions(metrics_factory)
     trained_keys = [key for key, role in components.items() if role[1] == "trained"]
     trust, comparison = _trust(results, directions, trained_keys, len(test_set), recipe.seed)
-    costs = _costs(models, loader, test_set.value_range, device)
+    costs = _costs(models, first[0] if first else None, test_set.value_range, device)
     report = {
         "recipe": recipe.name, "recipe_hash": recipe_hash(recipe), "split": "test",
         "images": len(test_set), "checkpoint": checkpoint_label, "training": training or {},
@@ -122,11 +124,11 @@ def _trust(results, directions, trained_keys, count, seed):
     return trust, comparison
 
 
-def _costs(models: list[Model], loader, value_range, device) -> dict[str, Any]:
-    batch = next(iter(loader), None)
+def _costs(models: list[Model], batch: Optional[dict[str, Any]], value_range,
+           device) -> dict[str, Any]:
+    """Each model's cost on ``batch`` (already on ``device``; None: an empty split)."""
     if batch is None:
         return {}
-    batch = to_device(batch, device)
     return {model.name: measure(model, batch, value_range, device) for model in models}
 
 
