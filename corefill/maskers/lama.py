@@ -59,7 +59,12 @@ def _pixels(length: float, scale: float) -> int:
     return max(1, round(length * scale))
 
 
-def _math_direction(angle: float) -> tuple[float, float]:
+def _math_direction(turn: int, mirrored: bool) -> tuple[float, float]:
+    """(sin, cos) of LaMa's stroke direction 0.01 + ``turn`` radians (2π minus that when
+    mirrored), through libm as LaMa computes it."""
+    angle = 0.01 + turn
+    if mirrored:
+        angle = math.tau - angle
     return math.sin(angle), math.cos(angle)
 
 
@@ -68,18 +73,13 @@ def _cv2_line(canvas: np.ndarray, start: tuple[int, int], end: tuple[int, int], 
 
 
 def _draw_stroke(canvas: np.ndarray, spec: Strokes, mirrored: bool, scale: float,
-                 rng: np.random.Generator, line=_cv2_line, direction=None) -> None:
+                 rng: np.random.Generator, line=_cv2_line, direction=_math_direction) -> None:
     """One polygonal chain of 1-5 thick segments from a uniform start pixel. ``line`` and
     ``direction`` (k, mirrored) -> (sin, cos) are swapped for portable ones by mask sets."""
     height, width = canvas.shape
     x, y = int(rng.integers(width)), int(rng.integers(height))
     for _ in range(1 + int(rng.integers(5))):
-        turn = int(rng.integers(spec.max_angle))
-        if direction is None:
-            angle = 0.01 + turn
-            sin, cos = _math_direction(math.tau - angle if mirrored else angle)
-        else:
-            sin, cos = direction(turn, mirrored)
+        sin, cos = direction(int(rng.integers(spec.max_angle)), mirrored)
         length = (10 + int(rng.integers(spec.max_len))) * scale
         brush = _pixels(5 + int(rng.integers(spec.max_width)), scale)
         end_x = min(max(int(x + length * sin), 0), width)
@@ -89,7 +89,8 @@ def _draw_stroke(canvas: np.ndarray, spec: Strokes, mirrored: bool, scale: float
 
 
 def draw_strokes(height: int, width: int, spec: Strokes, scale: float,
-                 rng: np.random.Generator, line=_cv2_line, direction=None) -> np.ndarray:
+                 rng: np.random.Generator, line=_cv2_line,
+                 direction=_math_direction) -> np.ndarray:
     canvas = np.zeros((height, width), np.uint8)
     for index in range(int(rng.integers(spec.min_times, spec.max_times + 2))):
         _draw_stroke(canvas, spec, index % 2 == 0, scale, rng, line, direction)
@@ -124,7 +125,7 @@ class LamaMasker:
         self.preset = params.preset
         self.strokes, self.boxes = params.published()
         self.max_hole_fraction = params.max_hole_fraction
-        self.line, self.direction = _cv2_line, None  # portable ones: corefill.masksets
+        self.line, self.direction = _cv2_line, _math_direction  # portable ones: corefill.masksets
 
     def draw(self, height: int, width: int, rng: np.random.Generator) -> np.ndarray:
         """One candidate mask (uint8, 1 = hole), before the area cap."""
