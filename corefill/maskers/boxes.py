@@ -1,14 +1,14 @@
 """Rectangular maskers: a centred box (as in the context-encoder papers), random boxes, and the all-ones mask."""
 from __future__ import annotations
 
-from typing import Any, Optional, Union
+from typing import Optional, Union
 
 import numpy as np
 import torch
 
 from ..errors import DataError
 from ..registry import BuildContext
-from .params import CenterParams, RandomBoxParams
+from .params import CenterParams, FullMaskParams, RandomBoxParams
 
 
 def _box_sides(size: Union[int, tuple[int, int]]) -> tuple[int, int]:
@@ -71,7 +71,7 @@ class FullMasker:
     whole_image = True
     random = False
 
-    def __init__(self, params: Any = None, context: Optional[BuildContext] = None):
+    def __init__(self, params: FullMaskParams, context: Optional[BuildContext] = None):
         del params, context  # nothing to configure
 
     def __call__(self, height: int, width: int, *, rng: Optional[np.random.Generator],
