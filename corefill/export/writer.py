@@ -21,7 +21,7 @@ import torch
 
 from ..engine.inference import exported
 from ..engine.outputs import write_atomic
-from ..errors import CheckpointError, CorefillError, first_line
+from ..errors import CheckpointError, CorefillError, one_line
 from ..plugins import resolve_registries
 
 TOLERANCE = 1e-4
@@ -50,9 +50,8 @@ def export_checkpoint(checkpoint: Path, fmt: str, out: Path, *, registries=None)
     except CorefillError:
         raise
     except Exception as exc:  # noqa: BLE001 - any tracing/export failure is the model's
-        first = first_line(exc)
         raise CheckpointError(f"{checkpoint}: its generator ({recipe.generator.name}) cannot "
-                              f"be exported to {fmt}: {type(exc).__name__}: {first}") from None
+                              f"be exported to {fmt}: {one_line(exc)}") from None
     if worst > TOLERANCE:
         raise CheckpointError(f"{checkpoint}: its generator ({recipe.generator.name}) does not "
                               f"trace faithfully to {fmt} (outputs differ by {worst:.2g}; it "
