@@ -4,21 +4,19 @@ baseline) and the verdict naming the best model."""
 from __future__ import annotations
 
 from itertools import combinations
-from typing import Any
+from typing import Any, Optional
 
 import numpy as np
 
-from .spread import DRAWS, _interval, _signed, bootstrap_indices, metric_draws
+from .spread import _interval, _signed
 
 
 def compare(results: dict[str, dict[str, Any]], models: list[str], directions: dict[str, bool],
-            *, count: int, seed: int = 0) -> dict[str, Any]:
+            draws: dict[str, dict[str, Optional[np.ndarray]]]) -> dict[str, Any]:
     """``{"pairs": [{"metric", "a", "b", "margin" (a - b), "advantage" (a's lead in the
     good direction), "ci95", "clear"}], "best": {metric: model}, "wins": {model: n},
-    "best_model", "sentence"}``."""
-    indices = bootstrap_indices(count, DRAWS, seed) if count > 1 else None
-    draws = {m: {n: (metric_draws(results[m], n, indices) if indices is not None else None)
-                 for n in directions} for m in models}
+    "best_model", "sentence"}``. ``draws``: :func:`.spread.all_draws` of ``results`` ({}:
+    too few images to resample)."""
     pairs, best, clear_wins = [], {}, {m: 0 for m in models}
     for name, higher in directions.items():
         sign = 1.0 if higher else -1.0
@@ -28,7 +26,7 @@ def compare(results: dict[str, dict[str, Any]], models: list[str], directions: d
             continue
         best[name] = max(scores, key=lambda m: sign * scores[m])
         for a, b in combinations(scores, 2):
-            da, db = draws[a][name], draws[b][name]
+            da, db = draws.get(a, {}).get(name), draws.get(b, {}).get(name)
             interval = _interval(sign * (da - db)) if da is not None and db is not None else None
             clear = None if interval is None else bool(interval[0] > 0 or interval[1] < 0)
             pairs.append({"metric": name, "a": a, "b": b, "margin": scores[a] - scores[b],

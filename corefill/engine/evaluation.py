@@ -106,17 +106,19 @@ def evaluate(recipe: Recipe, generator: Optional[torch.nn.Module], *, folder: st
 
 def _trust(results, directions, trained_keys, count, seed):
     """Intervals for every model; with one trained model the verdict against the baselines,
-    with several the pairwise comparison and the best model's verdict against them."""
+    with several the pairwise comparison and the best model's verdict against them. The
+    bootstrap draws are computed once and shared by all three."""
+    draws = spread.all_draws(results, list(directions), spread.resample_indices(count, seed))
+    trust = spread.summarise(results, directions, count=count, seed=seed, draws=draws)
     if trained_keys in ([], ["trained"]):
-        return spread.summarise(results, directions, count=count, seed=seed), None
-    comparison = compare(results, trained_keys, directions, count=count, seed=seed)
-    trust = spread.summarise(results, directions, count=count, seed=seed)
+        return trust, None
+    comparison = compare(results, trained_keys, directions, draws)
     trust["verdict"] = []
     best = comparison["best_model"]
     rest = {k: v for k, v in results.items() if k not in trained_keys}
     if rest:
-        verdict = spread.summarise({"trained": results[best], **rest}, directions,
-                                   count=count, seed=seed)["verdict"]
+        verdict = spread.verdicts({"trained": results[best], **rest}, directions,
+                                  {**draws, "trained": draws.get(best, {})})
         for entry in verdict:
             entry["model"] = best
             entry["sentence"] = entry["sentence"].replace("the trained model", best)

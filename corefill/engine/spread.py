@@ -56,13 +56,16 @@ def _interval(draws: Optional[np.ndarray]) -> Optional[list[float]]:
     return [float(low), float(high)]
 
 
-def model_spread(result: dict[str, Any], names: list[str],
-                 indices: np.ndarray) -> dict[str, dict[str, Any]]:
+def model_spread(result: dict[str, Any], names: list[str], indices: np.ndarray,
+                 draws: Optional[dict[str, Optional[np.ndarray]]] = None) -> dict[str, dict[str, Any]]:
     """Per metric: ``ci95`` (bootstrap interval of the score) and, for per-image metrics,
-    ``std`` (across images) and ``stderr`` (of the mean)."""
+    ``std`` (across images) and ``stderr`` (of the mean). ``draws``: the metrics' draws
+    over ``indices``, when already computed."""
+    if draws is None:
+        draws = {name: metric_draws(result, name, indices) for name in names}
     spread: dict[str, dict[str, Any]] = {}
     for name in names:
-        entry: dict[str, Any] = {"ci95": _interval(metric_draws(result, name, indices))}
+        entry: dict[str, Any] = {"ci95": _interval(draws[name])}
         if name in result.get("per_sample", {}):
             values = result["per_sample"][name].double().numpy()
             values = values[np.isfinite(values)]
@@ -115,31 +118,57 @@ def metric_verdict(name: str, higher_is_better: bool, scores: dict[str, float],
             "clear": clear if interval is not None else None, "sentence": sentence}
 
 
-def summarise(results: dict[str, dict[str, Any]], directions: dict[str, bool], *,
-              count: int, seed: int = 0) -> dict[str, Any]:
-    """``{"spread": {model: {metric: ...}}, "verdict": [...], "smoke_check": bool}``;
-    the verdict is empty without a trained model or without a baseline."""
-    names = list(directions)
+def resample_indices(count: int, seed: int = 0) -> Optional[np.ndarray]:
+    """The bootstrap's image indices for ``count`` test images (None: too few to resample)."""
     draws = DRAWS if count * DRAWS <= _MAX_CELLS else max(_MAX_CELLS // max(count, 1), 50)
-    indices = bootstrap_indices(count, draws, seed) if count > 1 else None
-    spread, all_draws = {}, {}
+    return bootstrap_indices(count, draws, seed) if count > 1 else None
+
+
+def all_draws(results: dict[str, dict[str, Any]], names: list[str],
+              indices: Optional[np.ndarray]) -> dict[str, dict[str, Optional[np.ndarray]]]:
+    """``{model: {metric: draws}}`` over the same resamples ({} without resamples): a
+    dataset-level metric's draws cost a distance each, so they are computed once."""
+    if indices is None:
+        return {}
+    return {model: {n: metric_draws(result, n, indices) for n in names}
+            for model, result in results.items()}
+
+
+def verdicts(results: dict[str, dict[str, Any]], directions: dict[str, bool],
+             draws: dict[str, dict[str, Optional[np.ndarray]]]) -> list[dict[str, Any]]:
+    """The ``"trained"`` model against the best baseline, per metric (empty without a
+    trained model or without a baseline)."""
+    verdict: list[dict[str, Any]] = []
+    if "trained" not in results or len(results) < 2:
+        return verdict
+    for name in directions:
+        scores = {m: r["metrics"][name] for m, r in results.items() if name in r["metrics"]}
+        if "trained" not in scores or len(scores) < 2:
+            continue
+        per_model = {m: draws.get(m, {}).get(name) for m in scores}
+        trained_draws = per_model.pop("trained")
+        if trained_draws is not None:  # pair only draws over the same resamples
+            per_model = {m: d if d is None or len(d) == len(trained_draws) else None
+                         for m, d in per_model.items()}
+        verdict.append(metric_verdict(name, directions[name], scores, trained_draws, per_model))
+    return verdict
+
+
+def summarise(results: dict[str, dict[str, Any]], directions: dict[str, bool], *,
+              count: int, seed: int = 0,
+              draws: Optional[dict[str, dict[str, Optional[np.ndarray]]]] = None) -> dict[str, Any]:
+    """``{"spread": {model: {metric: ...}}, "verdict": [...], "smoke_check": bool}``;
+    the verdict is empty without a trained model or without a baseline. ``draws``:
+    :func:`all_draws` of these results over :func:`resample_indices`, when already computed."""
+    names = list(directions)
+    indices = resample_indices(count, seed)
+    if draws is None:
+        draws = all_draws(results, names, indices)
+    spread = {}
     for model, result in results.items():
         if indices is None:
             spread[model] = {n: {"ci95": None} for n in names}
             continue
-        all_draws[model] = {n: metric_draws(result, n, indices) for n in names}
-        spread[model] = model_spread(result, names, indices)
-    verdict = []
-    if "trained" in results and len(results) > 1:
-        for name in names:
-            scores = {m: r["metrics"][name] for m, r in results.items() if name in r["metrics"]}
-            if "trained" not in scores or len(scores) < 2:
-                continue
-            per_model = {m: all_draws.get(m, {}).get(name) for m in scores}
-            trained_draws = per_model.pop("trained")
-            if trained_draws is not None:  # pair only draws over the same resamples
-                per_model = {m: d if d is None or len(d) == len(trained_draws) else None
-                             for m, d in per_model.items()}
-            verdict.append(metric_verdict(name, directions[name], scores, trained_draws,
-                                          per_model))
-    return {"spread": spread, "verdict": verdict, "smoke_check": count < SMOKE_IMAGES}
+        spread[model] = model_spread(result, names, indices, draws[model])
+    return {"spread": spread, "verdict": verdicts(results, directions, draws),
+            "smoke_check": count < SMOKE_IMAGES}
