@@ -72,12 +72,6 @@ class ServedModel:
 
         return resolve(strategy, self.spec)
 
-    def fill(self, pixels: np.ndarray, hole: np.ndarray,
-             strategy: str = "auto") -> tuple[np.ndarray, np.ndarray]:
-        """``(model result, Telea result)``, both at ``pixels``' size, channels and depth."""
-        result, _ = self.fill_with_notes(pixels, hole, strategy)
-        return result, telea(pixels, hole)
-
     def fill_with_notes(self, pixels: np.ndarray, hole: np.ndarray,
                         strategy: str = "auto") -> tuple[np.ndarray, list[str]]:
         """``(model result, notes on holes unlike the model's training holes)``."""
