@@ -90,6 +90,7 @@ class ServedModel:
         import torch
 
         from ..engine.composite import complete
+        from ..engine.data import middle
 
         height, width = condition.shape[:2]
         model_h, model_w = self.spec["size"]
@@ -103,7 +104,7 @@ class ServedModel:
         with self._lock, torch.no_grad():
             batch = {k: v.to(self.device) for k, v in batch.items()}
             output = complete(self.generator, batch, self.spec["output_region"],
-                              self.spec["blend"], (low + high) / 2)
+                              self.spec["blend"], middle(self.spec["value_range"]))
         unit = ((output - low) / (high - low)).clamp(0, 1)[0].permute(1, 2, 0).float().cpu()
         full = images.resize(unit.numpy(), height, width)
         return np.round(np.clip(full, 0, 1) * 255.0).astype(np.uint8)
