@@ -205,14 +205,14 @@ class Trainer:
                 limited = True  # the same on every rank: no sync needed
             if limited and more:
                 break
-            if more:
+            # DDP ranks agree by a host-blocking all-reduce: at logging steps, not every step
+            if more and (not self.dist.enabled or state.step % train.log_every == 0):
                 self._stop_if_asked()
         self.flush_losses()
         return limited and state.batch_in_epoch < self.steps_per_epoch
 
     def _stop_if_asked(self) -> None:
-        """Between two steps: where any rank caught a stop signal, save this step and stop
-        every rank once last.pt is written (one exiting first would get the writer killed)."""
+        """Where any rank caught a stop signal: save, stop every rank once last.pt is written."""
         caught = preempt.agreed(self.dist, self.device)
         if caught:
             self.flush_losses()  # the losses of the steps about to be saved
