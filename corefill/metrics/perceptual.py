@@ -128,18 +128,20 @@ def _lpips_version() -> str:
 def hole_crops(mask: torch.Tensor, min_size: int) -> list[Optional[tuple[int, int, int, int]]]:
     """Per sample (top, left, height, width) of a crop around the hole's bounding box, at
     least ``min_size`` on each side (as far as the image allows); None without a hole."""
+    from ..nn.holes import hole_boxes  # the boxes in one host pass
+
     height, width = mask.shape[-2:]
-    crops = []
-    for hole in mask.amax(dim=1) > 0.5:
-        rows, cols = torch.nonzero(hole.any(dim=1)).flatten(), torch.nonzero(hole.any(dim=0)).flatten()
-        if len(rows) == 0:
+    mask = mask.detach().cpu()
+    present = (mask.flatten(1) > 0.5).any(dim=1).tolist()
+    crops: list[Optional[tuple[int, int, int, int]]] = []
+    for (top, left, box_h, box_w), hole in zip(hole_boxes(mask).tolist(), present):
+        if not hole:
             crops.append(None)
             continue
         box = []
-        for low, high, size in ((int(rows[0]), int(rows[-1]) + 1, height),
-                                (int(cols[0]), int(cols[-1]) + 1, width)):
-            side = min(max(high - low, min_size), size)
-            start = min(max((low + high - side) // 2, 0), size - side)
+        for low, extent, size in ((top, box_h, height), (left, box_w, width)):
+            side = min(max(extent, min_size), size)
+            start = min(max((2 * low + extent - side) // 2, 0), size - side)
             box.append((start, side))
         crops.append((box[0][0], box[1][0], box[0][1], box[1][1]))
     return crops
