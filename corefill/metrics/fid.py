@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import weakref
 from collections import OrderedDict
 from typing import Any, Optional
 
@@ -102,9 +103,28 @@ class RealFeatures:
 
 
 REAL_FEATURES = RealFeatures()
-# The outputs' features as FID computed them, for KID on the same outputs (never read by FID).
-OUTPUT_FEATURES = RealFeatures(max_images=4_000)
 _NETWORKS: dict[Optional[str], torch.nn.Module] = {}  # one Inception per weights file
+
+
+class LastOutput:
+    """The features FID computed for the last output tensor it saw, per weights file, so
+    that KID scoring the same tensor (the scoring pass hands both metrics one object per
+    model and batch) reuses them: matched by identity and version, no hashing, no copy."""
+
+    def __init__(self) -> None:
+        self._entries: dict[Optional[str], tuple[weakref.ref, int, np.ndarray]] = {}
+
+    def put(self, weights: Optional[str], output: torch.Tensor, features: np.ndarray) -> None:
+        self._entries[weights] = (weakref.ref(output), output._version, features)
+
+    def get(self, weights: Optional[str], output: torch.Tensor) -> Optional[np.ndarray]:
+        entry = self._entries.get(weights)
+        if entry is None or entry[0]() is not output or entry[1] != output._version:
+            return None
+        return entry[2]
+
+
+LAST_OUTPUT = LastOutput()
 
 
 def _shared_network(weights: Optional[str]) -> torch.nn.Module:
@@ -168,7 +188,7 @@ class FIDMetric:
     def update(self, output: torch.Tensor, target: torch.Tensor, mask: torch.Tensor) -> None:
         fake = self.features(output)
         self._fake.append(fake)
-        OUTPUT_FEATURES.put((self.weights, OUTPUT_FEATURES.fingerprint(output)), fake)
+        LAST_OUTPUT.put(self.weights, output, fake)
         self._real.append(self.real_features(target).astype(np.float64))
 
     def _sets(self) -> tuple[np.ndarray, np.ndarray]:

@@ -14,7 +14,7 @@ from typing import Any, Optional
 import numpy as np
 
 from ..registry import BuildContext
-from .fid import OUTPUT_FEATURES, FIDMetric
+from .fid import LAST_OUTPUT, FIDMetric
 
 
 def polynomial_mmd(fake: np.ndarray, real: np.ndarray) -> float:
@@ -56,9 +56,8 @@ class KIDMetric(FIDMetric):
         self.std: Optional[float] = None
 
     def update(self, output, target, mask) -> None:
-        # The outputs' features, when FID (listed first) computed them for these pixels.
-        key = (self.weights, OUTPUT_FEATURES.fingerprint(output))
-        found = OUTPUT_FEATURES.get(key)
+        # The outputs' features, when FID (listed first) computed them for this tensor.
+        found = LAST_OUTPUT.get(self.weights, output)
         fake = found if found is not None else self.features(output)
         self._fake.append(np.asarray(fake, dtype=np.float64))
         self._real.append(self.real_features(target).astype(np.float64))
