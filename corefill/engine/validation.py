@@ -183,14 +183,22 @@ class SampleCollector:
     def __call__(self, batch: dict[str, Any], outputs: dict[str, torch.Tensor]) -> None:
         if self.count <= 0:
             return
-        shown = batch["input"] if self.preview is None else self.preview(batch["input"])
-        parts = [to_unit(p.float(), self.value_range).cpu()
-                 for p in (batch["image"], shown, outputs["trained"])]
-        scores = content_in_hole(parts[0], batch["mask"].cpu()).tolist()
-        names = [str(n) for n in batch.get("name", [])] or [""] * len(scores)
-        for item, score in enumerate(scores):
-            self.kept.append((score, self.seen + item, names[item], [p[item] for p in parts]))
-        self.kept = sorted(self.kept, key=lambda e: (-e[0], e[1]))[:self.count]
+        real = to_unit(batch["image"].float(), self.value_range)
+        scores = content_in_hole(real, batch["mask"]).tolist()  # one sync per batch
+        # Only items that enter the grid are previewed and copied to the host.
+        floor = (-self.kept[-1][0], self.kept[-1][1]) if len(self.kept) == self.count else None
+        entering = [i for i, score in enumerate(scores)
+                    if floor is None or (-score, self.seen + i) < floor]
+        if entering:
+            shown = batch["input"][entering]
+            shown = shown if self.preview is None else self.preview(shown)
+            parts = [real[entering].cpu()] + [to_unit(p.float(), self.value_range).cpu()
+                                              for p in (shown, outputs["trained"][entering])]
+            names = [str(n) for n in batch.get("name", [])] or [""] * len(scores)
+            for row, item in enumerate(entering):
+                self.kept.append((scores[item], self.seen + item, names[item],
+                                  [p[row] for p in parts]))
+            self.kept = sorted(self.kept, key=lambda e: (-e[0], e[1]))[:self.count]
         self.whole_image &= bool((batch["mask"] > 0.5).all())
         self.seen += len(scores)
 
