@@ -1,14 +1,8 @@
 """A short real pix2pix training run through the engine, with RUN/test_outputs/."""
-import json
-
 import cv2
 import pytest
-import torch
-import yaml
 
-from corefill.config import load_recipe
-from corefill.engine import run
-from corefill.testing import construct
+from corefill.testing import construct, run_records, run_report, train_recipe
 from corefill_pix2pix.datasets.oasis import oasis_slices
 
 RECIPE = {
@@ -37,20 +31,15 @@ RECIPE = {
 
 @pytest.fixture(scope="module")
 def trained_run(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("run")
-    path = folder / "recipe.yaml"
-    path.write_text(yaml.safe_dump(RECIPE))
-    recipe = load_recipe(path)
-    torch.manual_seed(0)
-    return run(recipe, out_dir=folder / "out")
+    return train_recipe(RECIPE, tmp_path_factory.mktemp("run") / "out")
 
 
 def test_training_reduces_l1_and_reports_against_the_baseline(trained_run):
-    records = [json.loads(line) for line in (trained_run / "metrics.jsonl").read_text().splitlines()]
-    l1 = [r["loss/l1"] for r in records if r["type"] == "train"]
+    records = run_records(trained_run)
+    l1 = [r["loss/l1"] for r in records]
     assert len(l1) >= 4 and l1[-1] < 0.6 * l1[0], l1
-    assert all("images_per_s" in r for r in records if r["type"] == "train")
-    report = json.loads((trained_run / "report.json").read_text())
+    assert all("images_per_s" in r for r in records)
+    report = run_report(trained_run)
     assert set(report["models"]) == {"trained", "label-mean"}
     assert report["training"]["train_images_per_s"] > 0
     for entry in report["models"].values():
