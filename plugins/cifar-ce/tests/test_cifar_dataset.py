@@ -5,9 +5,9 @@ import numpy as np
 import pytest
 import torch
 
-from corefill.errors import DataError
+from corefill.data import UnreadableFilesWarning
+from corefill.plugin import DataError
 from corefill.testing import check_component, construct
-from corefill.datasets.base import UnreadableFilesWarning
 from corefill_cifar_ce.datasets.batches import RECORD_BYTES
 from corefill_cifar_ce.datasets.cifar10 import Cifar10
 

@@ -13,8 +13,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from cifar_trees import malicious_pickle, py2_pickle, py_batches, write_archive, write_py_folder  # noqa: E402
 
-from corefill.datasets.base import UnreadableFilesWarning  # noqa: E402
-from corefill.errors import DataError  # noqa: E402
+from corefill.data import UnreadableFilesWarning  # noqa: E402
+from corefill.plugin import DataError  # noqa: E402
 from corefill.testing import check_component, construct  # noqa: E402
 from corefill_cifar_ce.datasets.cifar10 import Cifar10  # noqa: E402
 from corefill_cifar_ce.datasets.safe_pickle import ForbiddenPickleError  # noqa: E402

@@ -11,8 +11,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from cifar_trees import malicious_pickle, py_batches, write_archive, write_py_folder  # noqa: E402
 
+from corefill.data import UnreadableFilesWarning  # noqa: E402
 from corefill.testing import run_cli  # noqa: E402
-from corefill.datasets.base import UnreadableFilesWarning  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[3]
 

@@ -12,7 +12,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from kaggle_trees import BLOCK_MASKS, SPLITS, STROKE_MASKS, UNREADABLE, expected_hole, write_tree  # noqa: E402
 
-from corefill.datasets.base import UnreadableFilesWarning  # noqa: E402
+from corefill.data import UnreadableFilesWarning  # noqa: E402
 from corefill.engine.data import MaskedDataset  # noqa: E402
 from corefill.maskers.strokes import ShapesMasker  # noqa: E402
 from corefill.testing import check_component, construct, run_cli  # noqa: E402

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 import torch
 
+from corefill.plugin import DataError
 from corefill.testing import construct
-from corefill.errors import DataError
 from corefill_knee_ce.datasets.knee import KneeRadiographs
 from corefill_knee_ce.datasets.params import KneeRadiographsParams
 

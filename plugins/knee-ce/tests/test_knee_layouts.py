@@ -18,13 +18,10 @@ import cv2
 import numpy as np
 import pydicom
 import pytest
-from click.testing import CliRunner
 from pydicom.data import get_testdata_file
 
-from corefill.testing import construct
-from corefill.cli import cli
-from corefill.datasets import io
-from corefill.datasets.base import UnreadableFilesWarning
+from corefill.data import UnreadableFilesWarning, read_dicom, split_of
+from corefill.testing import construct, run_cli
 from corefill_knee_ce.datasets.knee import KneeRadiographs, _prepare_cached
 from corefill_knee_ce.datasets.params import KneeRadiographsParams
 
@@ -41,7 +38,7 @@ FLAT_PNGS = 14
 
 def crop(top: int, side: int = SIDE, left: int = LEFT) -> np.ndarray:
     """A crop of the real radiograph, float32 in [0, 1], bright = dense."""
-    return io.read_dicom(get_testdata_file(SOURCE))[top:top + side, left:left + side]
+    return read_dicom(get_testdata_file(SOURCE))[top:top + side, left:left + side]
 
 
 def write(path: Path, image: np.ndarray, size=(224, 224), dtype=np.uint8) -> Path:
@@ -103,7 +100,7 @@ def flat_tree(tmp_path_factory) -> Path:
     write_dicom_crop(root / "scan.dcm", 550)
     write(root / "knee_jpeg.jpg", crop(650))
     readable = [p.name for p in root.iterdir()]
-    splits = {io.split_of(name, 0.15, 0.15) for name in readable}
+    splits = {split_of(name, 0.15, 0.15) for name in readable}
     assert splits == {"train", "val", "test"}, "rename files: a split would be empty"
     break_files(root, ["a.png", "b.png", "c.png", "d.png"])
     return root
@@ -144,7 +141,7 @@ def test_flat_folder_with_dicom_is_split_by_name(flat_tree):
                   for s in ("train", "val", "test")}
     names = {s: [d[i]["name"] for i in range(len(d))] for s, d in splits.items()}
     assert sum(len(n) for n in names.values()) == FLAT_PNGS + 2  # + the DICOM and the JPEG
-    dicom_split = io.split_of("scan.dcm", 0.15, 0.15)
+    dicom_split = split_of("scan.dcm", 0.15, 0.15)
     assert "scan.dcm" in names[dicom_split]
     summary = splits["train"].prepared.summary()
     # The DICOM header says MONOCHROME1: recorded as inverted, read bright = dense.
@@ -159,10 +156,10 @@ def test_auto_augment_is_mirror_for_a_folder(kaggle_tree):
 
 def _run(recipe: str, root: Path, out: Path, *extra: str) -> None:
     with pytest.warns(UnreadableFilesWarning) as records:
-        result = CliRunner().invoke(cli, [
+        code = run_cli(
             "run", str(RECIPES / recipe), "--out", str(out), "-o", f"data.dataset.params.root={root}",
-            "-o", "train.max_steps=2", "-o", "metrics=[psnr_hole, ssim_hole]", *extra])
-    assert result.exit_code == 0, result.output
+            "-o", "train.max_steps=2", "-o", "metrics=[psnr_hole, ssim_hole]", *extra)
+    assert code == 0
     lines = [str(r.message) for r in records if issubclass(r.category, UnreadableFilesWarning)]
     assert len(lines) == 1 and re.search(rf"skipped {UNREADABLE} unreadable", lines[0]), lines
 

@@ -2,9 +2,8 @@
 import pytest
 import torch
 
-from corefill.plugins import registries
-from corefill.registry import BuildContext, build
-from corefill.testing import check_component
+from corefill.plugin import BuildContext, build
+from corefill.testing import check_component, registries
 
 
 def network(kind, name, **params):  # built as the engine builds it, on grey radiographs

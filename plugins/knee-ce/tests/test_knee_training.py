@@ -91,8 +91,8 @@ def test_inpaint_with_mask_folder_changes_only_the_hole(trained_run, tmp_path):
 def test_inpaint_names_a_missing_mask(trained_run, tmp_path):
     import cv2
 
-    from corefill.errors import DataError
     from corefill.engine import inpaint
+    from corefill.plugin import DataError
 
     cv2.imwrite(str(tmp_path / "lonely.png"), np.zeros((8, 8), np.uint8))
     (tmp_path / "masks").mkdir()

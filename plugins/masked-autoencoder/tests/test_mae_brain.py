@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 import torch
 
-from corefill.datasets.mni152 import template_dir, template_file
-from corefill.errors import DataError
+from corefill.data import template_dir, template_file
+from corefill.plugin import DataError
 from corefill.testing import check_component, construct
 from corefill_masked_autoencoder.datasets.images import completion_images
 

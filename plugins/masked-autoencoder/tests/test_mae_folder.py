@@ -11,7 +11,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from mae_trees import IMAGES, UNREADABLE, photo, write_flat_tree, write_image  # noqa: E402
 
-from corefill.datasets.base import UnreadableFilesWarning  # noqa: E402
+from corefill.data import UnreadableFilesWarning  # noqa: E402
 from corefill.testing import check_component, construct, run_cli  # noqa: E402
 from corefill.testing.files import skipped_count  # noqa: E402
 from corefill_masked_autoencoder.datasets.images import completion_images  # noqa: E402

@@ -4,9 +4,8 @@ import math
 import pytest
 import torch
 
-from corefill.plugins import registries
-from corefill.registry import BuildContext, build
-from corefill.testing import check_component
+from corefill.plugin import BuildContext, build
+from corefill.testing import check_component, registries
 
 
 def autoencoder(data_channels=1, **params):  # built as the engine builds it, on grey data

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from corefill.errors import DataError
+from corefill.plugin import DataError
 from corefill.testing import check_component, construct
 from corefill_pix2pix.datasets.oasis import oasis_slices, scan_pairs
 

@@ -2,9 +2,8 @@
 import pytest
 import torch
 
-from corefill.plugins import registries
-from corefill.registry import BuildContext, build
-from corefill.testing import check_generator
+from corefill.plugin import BuildContext, build
+from corefill.testing import check_generator, registries
 
 
 def baseline(channels=1, **params):  # built as the engine builds it

@@ -4,9 +4,8 @@ import pytest
 import torch
 from torch import nn
 
-from corefill.plugins import registries
-from corefill.registry import BuildContext, build
-from corefill.testing import check_component
+from corefill.plugin import BuildContext, build
+from corefill.testing import check_component, registries
 
 ONE_HOT = BuildContext(channels=1, input_channels=4)  # one-hot labels -> grey MRI
 

@@ -16,11 +16,9 @@ import cv2
 import numpy as np
 import pytest
 import torch
-from click.testing import CliRunner
 
-from corefill.cli import cli
-from corefill.datasets.base import UnreadableFilesWarning
-from corefill.testing import construct
+from corefill.data import UnreadableFilesWarning
+from corefill.testing import construct, run_cli
 from corefill_pix2pix.datasets.mni152 import load_template, slice_labels
 from corefill_pix2pix.datasets.oasis import oasis_slices, scan_pairs
 from corefill_pix2pix.datasets.slices import resize_pair
@@ -144,11 +142,11 @@ def test_shipped_recipe_trains_and_scores_on_the_layout(recipe, tree, request, t
     root = request.getfixturevalue(tree)
     out = tmp_path / "run"
     with pytest.warns(UnreadableFilesWarning) as records:
-        result = CliRunner().invoke(cli, [
+        code = run_cli(
             "run", str(RECIPES / recipe), "--out", str(out),
             "-o", f"data.dataset.params.root={root}", "-o", "train.max_steps=2",
-            "-o", "metrics=[ssim_full, psnr_full]"])  # FID's Inception is slow on CPU
-    assert result.exit_code == 0, result.output
+            "-o", "metrics=[ssim_full, psnr_full]")  # FID's Inception is slow on CPU
+    assert code == 0
     assert _skipped_by_split(records) == SKIPPED
     report = json.loads((out / "report.json").read_text())
     assert report["images"] == PAIRS["test"]
