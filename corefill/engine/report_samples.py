@@ -39,17 +39,21 @@ class Showcase:
         mask = batch["mask"]
         scores = content_in_hole(real, mask).cpu()
         whole = bool((mask > 0.5).all())
-        shown = batch["input"]
         if whole and self.preview is not None:
-            shown = to_unit(self.preview(shown).float(), self.value_range)
+            shown = to_unit(self.preview(batch["input"]).float(), self.value_range)
         else:  # the masked input: the hole in white
             shown = real * (1 - (mask > 0.5).float()) + (mask > 0.5).float()
         names = [str(n) for n in batch.get("name", range(len(scores)))]
-        for index, score in enumerate(scores.tolist()):
+        keys = [(score, -(self.seen + index)) for index, score in enumerate(scores.tolist())]
+        # only the items that make the cut are copied to the host
+        chosen = set(sorted([entry[:2] for entry in self.kept] + keys, reverse=True)[:self.count])
+        for index, (score, order) in enumerate(keys):
+            if (score, order) not in chosen:
+                continue
             images = {"real": real[index], "input": shown[index]}
             images.update({k: to_unit(v[index:index + 1].float(), self.value_range)[0]
                            for k, v in outputs.items()})
-            self.kept.append((score, -(self.seen + index), names[index],
+            self.kept.append((score, order, names[index],
                               {k: v.detach().cpu() for k, v in images.items()}))
         self.kept = sorted(self.kept, key=lambda e: (e[0], e[1]), reverse=True)[:self.count]
         self.seen += len(scores)
