@@ -113,8 +113,9 @@ def _check_resume(factory, kind, channels, registries, batches, whole, what) -> 
     for batch in batches[half:]:
         step(batch)
     for role, net in whole["nets"].items():
+        resumed = second["nets"][role].state_dict()
         for key, value in net.state_dict().items():
-            if not torch.equal(value, second["nets"][role].state_dict()[key]):
+            if not torch.equal(value, resumed[key]):
                 raise AssertionError(
                     f"{what}: a run resumed half-way must end identical ({role} {key} differs): "
                     "keep the step's counters in state_dict()/load_state_dict() and draw "
