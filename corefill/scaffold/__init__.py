@@ -90,7 +90,7 @@ def _readme(names: PluginNames, kinds: tuple[str, ...], base: dict[str, str],
         values = layout_of(kind).values(names)
         rows.append(f"| {kind} | `{values['component']}` | "
                     f"`{names.package}/{values['folder']}/{values['module']}.py` |")
-        layout_lines.append(f"  {values['folder']}/  params.py, {values['module']}.py\n")
+        layout_lines.append(f"  {values['folder']}/  {values['params_module']}.py, {values['module']}.py\n")
     intro = (f"A corefill plugin: {base['provided']}. Written by `corefill new-plugin "
              f"{names.slug}`; every file is yours to change.")
     note = ("The generator was added for the sample recipe, which trains one (corefill "
