@@ -26,6 +26,21 @@ def content_in_hole(target01: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
     return (mask > 0.5).float().flatten(1).mean(dim=1) * spread.sqrt()
 
 
+def rank(entry: tuple) -> tuple[float, int]:
+    """The order of kept items ``(score, index, ...)``: most to fill first, then earlier."""
+    return -entry[0], entry[1]
+
+
+def entering(kept: list[tuple], scores: list[float], first: int, count: int) -> list[int]:
+    """Which items of a batch (``scores`` of items ``first``, ``first + 1`` ...) enter the
+    best ``count`` of them and the ``kept`` entries ``(score, index, ...)``: only those are
+    worth copying to the host."""
+    batch = [(score, first + item) for item, score in enumerate(scores)]
+    best = sorted([entry[:2] for entry in kept] + batch, key=rank)[:count]
+    chosen = {index for _, index in best}
+    return [item for item in range(len(scores)) if first + item in chosen]
+
+
 class Showcase:
     """``on_batch(batch, outputs)`` keeps the ``count`` best-ranked items seen so far."""
 
@@ -44,18 +59,14 @@ class Showcase:
         else:  # the masked input: the hole in white
             shown = real * (1 - (mask > 0.5).float()) + (mask > 0.5).float()
         names = [str(n) for n in batch.get("name", range(len(scores)))]
-        keys = [(score, -(self.seen + index)) for index, score in enumerate(scores.tolist())]
-        # only the items that make the cut are copied to the host
-        chosen = set(sorted([entry[:2] for entry in self.kept] + keys, reverse=True)[:self.count])
-        for index, (score, order) in enumerate(keys):
-            if (score, order) not in chosen:
-                continue
+        scores = scores.tolist()
+        for index in entering(self.kept, scores, self.seen, self.count):
             images = {"real": real[index], "input": shown[index]}
             images.update({k: to_unit(v[index:index + 1].float(), self.value_range)[0]
                            for k, v in outputs.items()})
-            self.kept.append((score, order, names[index],
+            self.kept.append((scores[index], self.seen + index, names[index],
                               {k: v.detach().cpu() for k, v in images.items()}))
-        self.kept = sorted(self.kept, key=lambda e: (e[0], e[1]), reverse=True)[:self.count]
+        self.kept = sorted(self.kept, key=rank)[:self.count]
         self.seen += len(scores)
 
     def write(self, path: Path) -> Optional[dict[str, Any]]:

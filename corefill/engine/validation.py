@@ -18,7 +18,7 @@ from .progress import Progress, current_epoch
 from .scoring import Model, evaluate_models
 from .steps import complete
 from .report import in_short
-from .report_samples import content_in_hole
+from .report_samples import content_in_hole, entering, rank
 from .state import Components, TrainState
 from .stopping import training_summary
 
@@ -186,19 +186,17 @@ class SampleCollector:
         real = to_unit(batch["image"].float(), self.value_range)
         scores = content_in_hole(real, batch["mask"]).tolist()  # one sync per batch
         # Only items that enter the grid are previewed and copied to the host.
-        floor = (-self.kept[-1][0], self.kept[-1][1]) if len(self.kept) == self.count else None
-        entering = [i for i, score in enumerate(scores)
-                    if floor is None or (-score, self.seen + i) < floor]
-        if entering:
-            shown = batch["input"][entering]
+        items = entering(self.kept, scores, self.seen, self.count)
+        if items:
+            shown = batch["input"][items]
             shown = shown if self.preview is None else self.preview(shown)
-            parts = [real[entering].cpu()] + [to_unit(p.float(), self.value_range).cpu()
-                                              for p in (shown, outputs["trained"][entering])]
+            parts = [real[items].cpu()] + [to_unit(p.float(), self.value_range).cpu()
+                                           for p in (shown, outputs["trained"][items])]
             names = [str(n) for n in batch.get("name", [])] or [""] * len(scores)
-            for row, item in enumerate(entering):
+            for row, item in enumerate(items):
                 self.kept.append((scores[item], self.seen + item, names[item],
                                   [p[row] for p in parts]))
-            self.kept = sorted(self.kept, key=lambda e: (-e[0], e[1]))[:self.count]
+            self.kept = sorted(self.kept, key=rank)[:self.count]
         self.whole_image &= bool((batch["mask"] > 0.5).all())
         self.seen += len(scores)
 
